@@ -1,0 +1,33 @@
+"""The Celery app: every app's tasks.py is discovered; tasks are JSON, time-limited, acknowledged
+only once done (a worker that dies mid-task leaves the message to be redelivered) and fetched one
+at a time. Tasks are sent after the surrounding transaction commits (`delay_on_commit`)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diz_portal.settings")
+
+app = Celery("diz_portal", task_cls="celery.contrib.django.task:DjangoTask")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_track_started=True,
+    result_expires=60 * 60 * 24,
+    broker_connection_retry_on_startup=True,
+    # Redis redelivers an unacknowledged task after this long; longer than any task's time limit.
+    broker_transport_options={"visibility_timeout": 60 * 60},
+    timezone="Europe/London",
+)
+app.conf.beat_schedule = {
+    "send-unsent-invitation-emails": {
+        "task": "partners.tasks.send_unsent_invitation_emails",
+        "schedule": 300.0,
+    },
+}
+app.autodiscover_tasks()

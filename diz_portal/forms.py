@@ -1,0 +1,57 @@
+"""Form plumbing shared by every app: GOV.UK Frontend classes on widgets and error messages
+linked to their fields, so that any form rendered with components/field.html is accessible."""
+
+from django import forms
+from django.forms.boundfield import BoundField
+
+WIDGET_CLASSES = {
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+    "checkbox": "govuk-checkboxes__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+    "radioselect": "govuk-radios__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+ERROR_CLASSES = {
+    "select": "govuk-select--error",
+    "textarea": "govuk-textarea--error",
+    "clearablefile": "govuk-file-upload--error",
+    "file": "govuk-file-upload--error",
+}
+
+
+class GovukBoundField(BoundField):
+    """Django already links help text and errors through aria-describedby and sets aria-invalid;
+    this adds the design system's classes."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = self.widget_type if widget is None else widget.__class__.__name__.lower().removesuffix("input")
+        classes = [WIDGET_CLASSES.get(kind, "govuk-input")]
+        if self.errors:
+            classes.append(ERROR_CLASSES.get(kind, "govuk-input--error"))
+        if attrs.get("class"):
+            classes.append(attrs["class"])
+        attrs["class"] = " ".join(classes)
+        return attrs
+
+
+class GovukFormMixin:
+    bound_field_class = GovukBoundField
+    template_name = "components/form_fields.html"
+
+
+class Form(GovukFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from diz_portal import health, views
+from diz_portal.sitemaps import SITEMAPS
+
+# The admin signs in through allauth, so its second factor and rate limits apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "DIZ Portal administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz", health.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("partners.urls")),
+    path("manage/", include("partners.manage_urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.append(path("bench/bare", views.bare, name="bench_bare"))

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def ensure_programme_manager_group(sender, using="default", **kwargs):
+    """The programme manager role is a group holding the management permission; it must exist on
+    every database, so it is made after each migrate (once the permission itself exists)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from partners.permissions import PROGRAMME_MANAGER_GROUP
+
+    permission = Permission.objects.using(using).filter(
+        codename="manage_partnership", content_type__app_label="partners"
+    ).first()
+    if permission is None:
+        return
+    group, _ = Group.objects.using(using).get_or_create(name=PROGRAMME_MANAGER_GROUP)
+    group.permissions.add(permission)
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = "Partners and people"
+
+    def ready(self):
+        post_migrate.connect(ensure_programme_manager_group, sender=self)
