@@ -3,6 +3,7 @@ linked to their fields, so that any form rendered with components/field.html is 
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
     "select": "govuk-select",
@@ -37,17 +38,16 @@ class GovukBoundField(BoundField):
         return attrs
 
 
-class GovukFormMixin:
+class GovukFormRenderer(TemplatesSetting):
+    """Every form in the project, allauth's included, renders with the design system's markup."""
+
     bound_field_class = GovukBoundField
-    template_name = "components/form_fields.html"
+    form_template_name = "components/form_fields.html"
+    field_template_name = "components/field.html"
 
 
-class Form(GovukFormMixin, forms.Form):
-    pass
-
-
-class ModelForm(GovukFormMixin, forms.ModelForm):
-    pass
+Form = forms.Form
+ModelForm = forms.ModelForm
 
 
 class DateInput(forms.DateInput):

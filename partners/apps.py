@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+PROJECT_APPS = ["partners", "meetings", "strategy", "funding"]
+
 
 def ensure_programme_manager_group(sender, using="default", **kwargs):
     """The programme manager role is a group holding the management permission; it must exist on
@@ -9,13 +11,12 @@ def ensure_programme_manager_group(sender, using="default", **kwargs):
 
     from partners.permissions import PROGRAMME_MANAGER_GROUP
 
-    permission = Permission.objects.using(using).filter(
-        codename="manage_partnership", content_type__app_label="partners"
-    ).first()
-    if permission is None:
+    permissions = Permission.objects.using(using).filter(content_type__app_label__in=PROJECT_APPS)
+    if not permissions.filter(codename="manage_partnership").exists():
         return
     group, _ = Group.objects.using(using).get_or_create(name=PROGRAMME_MANAGER_GROUP)
-    group.permissions.add(permission)
+    # Every permission on the project's own records, so the Django admin works for them too.
+    group.permissions.add(*permissions)
 
 
 class PartnersConfig(AppConfig):

@@ -13,6 +13,8 @@ class DirectoryFilterForm(Form):
 
 
 class OrganisationForm(ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", help_text="For example https://www.example.org")
+
     class Meta:
         model = Organisation
         fields = [
@@ -60,8 +62,12 @@ class InviteForm(Form):
 
 
 class AcceptInvitationForm(Form):
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Enter the password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Enter the password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -140,5 +146,3 @@ class ChangeRepresentativeForm(Form):
         if on <= self.membership.started_on:
             raise forms.ValidationError("The new representative must start after the current one started.")
         return on
-
-

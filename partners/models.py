@@ -243,12 +243,20 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
+    def save(self, *args, **kwargs):
+        self.sector = SECTOR_OF_TYPE.get(self.org_type, "")
+        if self.org_id == "":
+            self.org_id = None
+        if kwargs.get("update_fields") is not None and "org_type" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sector"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("partners:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
 
     def clean(self):
         super().clean()
@@ -260,14 +268,6 @@ class Organisation(models.Model):
             raise ValidationError({"left_on": "Enter the date a former partner left."})
         if self.membership_status != MembershipStatus.FORMER and self.left_on:
             raise ValidationError({"left_on": "Only a former partner has a leaving date."})
-
-    def save(self, *args, **kwargs):
-        self.sector = SECTOR_OF_TYPE.get(self.org_type, "")
-        if self.org_id == "":
-            self.org_id = None
-        if kwargs.get("update_fields") is not None and "org_type" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sector"}
-        super().save(*args, **kwargs)
 
 
 # --- Governing bodies and seats --------------------------------------------------------------

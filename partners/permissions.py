@@ -38,9 +38,7 @@ def has_second_factor(user) -> bool:
 
     cached = getattr(user, "_diz_has_totp", None)
     if cached is None:
-        cached = user._diz_has_totp = Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        cached = user._diz_has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return cached
 
 

@@ -131,7 +131,9 @@ def deliver_invitation_email(*, invitation_id: int) -> bool:
 
 def unsent_invitation_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     cutoff = timezone.now() - older_than
-    return list(Invitation.objects.pending().filter(sent_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True))
+    return list(
+        Invitation.objects.pending().filter(sent_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
 
 
 def find_invitation(*, pk: int, token: str) -> Invitation | None:

@@ -4,9 +4,7 @@ from diz_portal.queue import send_task_now
 from partners import services
 
 
-@shared_task(
-    autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=8
-)
+@shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def send_invitation_email(invitation_id: int) -> bool:
     return services.deliver_invitation_email(invitation_id=invitation_id)
 

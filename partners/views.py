@@ -1,4 +1,5 @@
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -110,6 +111,7 @@ def dashboard(request):
             "current": current,
             "past": past,
             "deputising": deputising,
+            "today": today,
             "needs_mfa": is_programme_manager(request.user) and not has_second_factor(request.user),
         },
     )
@@ -198,7 +200,9 @@ def organisation_archive(request, slug):
     seats = organisation.memberships.current().with_people()
     if request.method == "POST":
         services.archive_organisation(organisation=organisation, by=request.user)
-        messages.success(request, f"{organisation.name} is archived: it has left the directory and its seats have ended.")
+        messages.success(
+            request, f"{organisation.name} is archived: it has left the directory and its seats have ended."
+        )
         return redirect("manage:organisations")
     return render(request, "manage/organisation_archive.html", {"organisation": organisation, "seats": seats})
 
@@ -232,7 +236,9 @@ def person_invite(request):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("manage:people")
-    return render(request, "manage/person_invite.html", {"form": form})
+    return render(
+        request, "manage/person_invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS}
+    )
 
 
 @programme_manager_required
@@ -291,7 +297,9 @@ def membership_edit(request, pk):
         else:
             messages.success(request, "Membership updated.")
             return redirect("manage:body_memberships", slug=membership.body.slug)
-    return render(request, "manage/membership_form.html", {"form": form, "body": membership.body, "membership": membership})
+    return render(
+        request, "manage/membership_form.html", {"form": form, "body": membership.body, "membership": membership}
+    )
 
 
 @programme_manager_required
@@ -300,7 +308,9 @@ def membership_end(request, pk):
     form = EndMembershipForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         services.end_membership(membership=membership, on=form.cleaned_data["ended_on"], by=request.user)
-        messages.success(request, f"{membership.person}'s membership ends on {form.cleaned_data['ended_on']:%-d %B %Y}.")
+        messages.success(
+            request, f"{membership.person}'s membership ends on {form.cleaned_data['ended_on']:%-d %B %Y}."
+        )
         return redirect("manage:body_memberships", slug=membership.body.slug)
     return render(request, "manage/membership_end.html", {"form": form, "membership": membership})
 

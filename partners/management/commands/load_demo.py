@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+# Each app that has demo data adds its loader here, in dependency order.
+LOADERS = ["partners.demo.load"]
+
+
+class Command(BaseCommand):
+    help = "Load the DIZ demo partnership from the seeds (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args, **options):
+        for path in LOADERS:
+            import_string(path)(stdout=self.stdout)
