@@ -48,6 +48,9 @@ def run_checks() -> dict[str, str]:
         checks |= {"broker": check_broker, "worker": check_worker}
     results = {}
     for name, check in checks.items():
+        if name == "worker" and results.get("broker", "").startswith("failing"):
+            results[name] = "failing: cannot reach a worker without the broker"
+            continue
         try:
             results[name] = check()
         except Exception as error:  # report any failure, whatever raised it

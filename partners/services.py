@@ -34,7 +34,7 @@ def save_organisation(*, organisation: Organisation, by: User) -> Organisation:
 
 def archive_organisation(*, organisation: Organisation, by: User) -> Organisation:
     """Archive: the organisation leaves the directory but keeps its history and its seats' history.
-    Its current seats are ended today."""
+    Its current seats end now: a seat's end date is its last day, so they end yesterday."""
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.is_archived:
@@ -44,7 +44,7 @@ def archive_organisation(*, organisation: Organisation, by: User) -> Organisatio
         _as(organisation, by).save(update_fields=["is_archived", "archived_at"])
         today = timezone.localdate()
         for membership in organisation.memberships.current(today):
-            membership.ended_on = max(today, membership.started_on)
+            membership.ended_on = max(today - timedelta(days=1), membership.started_on)
             _as(membership, by).save(update_fields=["ended_on"])
     return organisation
 
@@ -105,7 +105,7 @@ def deliver_invitation_email(*, invitation_id: int) -> bool:
     revoked is left alone. Returns whether an email went out."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("user", "user__organisation", "invited_by")
             .filter(pk=invitation_id)
             .first()
@@ -146,7 +146,7 @@ def find_invitation(*, pk: int, token: str) -> Invitation | None:
 def accept_invitation(*, invitation: Invitation, password: str) -> User:
     """Set the password, confirm the email address (the link proved it) and close the invitation."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.pk)
         if not invitation.is_usable:
             raise ValidationError("This invitation has already been used or has expired.")
         user = invitation.user

@@ -29,6 +29,8 @@ REQUIRE_SERVICES = os.environ.get("DIZ_REQUIRE_SERVICES", "") not in ("", "0")
 def pytest_configure(config):
     # The test client speaks plain http; production redirects to https (settings), tests don't.
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing passwords properly is slow by design; tests create hundreds of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.hookimpl(hookwrapper=True)
