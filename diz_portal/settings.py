@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "diz_portal",
     "partners",
     "meetings",
     "strategy",
@@ -235,5 +236,8 @@ LOGGING = {
 
 # The benchmark compares pages with a bare view served by the same process (`make bench`).
 BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
+# Meeting papers: the largest upload accepted.
+PAPER_MAX_BYTES = envint("PAPER_MAX_MB", 20) * 1_000_000
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
+CSRF_FAILURE_VIEW = "diz_portal.views.csrf_failure"

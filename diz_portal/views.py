@@ -15,3 +15,7 @@ def accessibility(request):
 def bare(request):
     """The benchmark's yardstick: a view that does nothing, behind the same middleware."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

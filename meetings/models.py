@@ -1,1 +1,563 @@
-"""Models arrive with the issue that fills this app."""
+"""Meetings of the partnership's governing bodies, from schedule to approved minutes.
+
+Visibility (DESIGN.md): every agenda item and paper is public, partners, members or restricted;
+`Visibility.allows(level, viewer)` is the one rule every page, feed, search and pack applies.
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from partners.models import GoverningBody, Organisation
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PARTNERS = "partners", "Partners"
+    MEMBERS = "members", "Members only"
+    RESTRICTED = "restricted", "Restricted"
+
+
+# Which levels a kind of viewer may see. Restricted is for members too, but is left out of every
+# public and partner output (DESIGN.md); members-only packs include it.
+LEVELS_FOR = {
+    "public": {Visibility.PUBLIC},
+    "partners": {Visibility.PUBLIC, Visibility.PARTNERS},
+    "members": {Visibility.PUBLIC, Visibility.PARTNERS, Visibility.MEMBERS, Visibility.RESTRICTED},
+}
+
+
+class Purpose(models.TextChoices):
+    DECISION = "decision", "For decision"
+    DISCUSSION = "discussion", "For discussion"
+    INFORMATION = "information", "For information"
+
+
+class StandingKind(models.TextChoices):
+    WELCOME = "welcome", "Welcome and apologies"
+    DECLARATIONS = "declarations", "Declarations of interest"
+    MINUTES = "minutes", "Minutes of the last meeting"
+    ACTIONS = "actions", "Action log"
+    AOB = "aob", "Any other business"
+    NEXT_MEETING = "next_meeting", "Date of next meeting"
+
+
+# Standing items in agenda order: the ones before the business of the meeting, and after it.
+STANDING_BEFORE = [
+    (StandingKind.WELCOME, 5),
+    (StandingKind.DECLARATIONS, 5),
+    (StandingKind.MINUTES, 5),
+    (StandingKind.ACTIONS, 10),
+]
+STANDING_AFTER = [(StandingKind.AOB, 10), (StandingKind.NEXT_MEETING, 5)]
+
+
+# --- Schedule --------------------------------------------------------------------------------
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
+
+
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> date | None:
+    """The `ordinal`th (1-4, or -1 for last) `weekday` (0 = Monday) of a month."""
+    days = [d for d in calendar.Calendar().itermonthdates(year, month) if d.month == month and d.weekday() == weekday]
+    if ordinal == -1:
+        return days[-1]
+    return days[ordinal - 1] if ordinal <= len(days) else None
+
+
+def working_days_before(day: date, count: int) -> date:
+    """`count` working days (Monday to Friday) before `day`. Bank holidays are not known here."""
+    current = day
+    while count > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            count -= 1
+    return current
+
+
+class MeetingSeries(models.Model):
+    """A rule that generates a body's meetings, e.g. "second Tuesday of each month, 10:00–12:00"."""
+
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="series")
+    ordinal = models.SmallIntegerField(choices=[(k, v.capitalize()) for k, v in ORDINALS.items()])
+    weekday = models.PositiveSmallIntegerField(choices=[(i, calendar.day_name[i]) for i in range(7)])
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    location = models.CharField(max_length=200, blank=True)
+    mode = models.CharField(max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    papers_due_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Papers are due this many working days before the meeting."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="series_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.body}: {self.describe()}"
+
+    def clean(self):
+        super().clean()
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "A meeting must end after it starts."})
+
+    def describe(self) -> str:
+        return (
+            f"{ORDINALS[self.ordinal].capitalize()} {calendar.day_name[self.weekday]} of each month, "
+            f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        )
+
+    def dates_from(self, start: date, months: int) -> list[date]:
+        dates, year, month = [], start.year, start.month
+        for _ in range(months):
+            day = nth_weekday(year, month, self.weekday, self.ordinal)
+            if day and day >= start:
+                dates.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return dates
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MinutesStatus(models.TextChoices):
+    NONE = "none", "Not started"
+    DRAFT = "draft", "Draft"
+    CIRCULATED = "circulated", "Draft circulated to members"
+    APPROVED = "approved", "Approved"
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@diz-portal"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(agenda_published_at__isnull=False)
+
+    def upcoming(self, now: datetime | None = None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now: datetime | None = None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def with_body(self):
+        return self.select_related("body")
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="meetings")
+    series = models.ForeignKey(MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    mode = models.CharField(max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    joining_link = models.URLField(blank=True, help_text="Shown only to the people invited to the meeting.")
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    papers_due_at = models.DateTimeField(null=True, blank=True)
+    # Calendar identity (RFC 5545): the UID never changes; SEQUENCE rises with each change.
+    uid = models.CharField(max_length=100, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
+    agenda_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    minutes_status = models.CharField(max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.NONE)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at_meeting = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="minutes_approved_here"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["body", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.body.name}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A meeting must end after it starts."})
+        if self.mode != MeetingMode.IN_PERSON and not self.joining_link and self.status == MeetingStatus.SCHEDULED:
+            raise ValidationError({"joining_link": "An online or hybrid meeting needs a joining link."})
+
+    @property
+    def title(self) -> str:
+        return f"{self.body.name} meeting"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_published(self) -> bool:
+        return self.agenda_published_at is not None
+
+    @property
+    def minutes_locked(self) -> bool:
+        return self.minutes_status == MinutesStatus.APPROVED
+
+    @property
+    def local_date(self) -> date:
+        return timezone.localtime(self.starts_at).date()
+
+    def compute_papers_due(self, working_days: int) -> datetime:
+        due_day = working_days_before(self.local_date, working_days)
+        return datetime.combine(due_day, time(17, 0), tzinfo=LONDON)
+
+    def papers_are_late(self, now: datetime | None = None) -> bool:
+        return bool(self.papers_due_at and (now or timezone.now()) > self.papers_due_at)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.INFORMATION)
+    standing_kind = models.CharField(max_length=20, choices=StandingKind.choices, blank=True)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="presenting"
+    )
+    presenter_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duration_minutes = models.PositiveSmallIntegerField(default=10)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    restriction_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the item is restricted, e.g. commercially sensitive bid pricing."
+    )
+    added_after_publication = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="one_item_per_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.visibility == Visibility.RESTRICTED and not self.restriction_reason.strip():
+            raise ValidationError({"restriction_reason": "Say why the item is restricted."})
+
+
+class ForwardPlanStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted onto an agenda"
+    DEFERRED = "deferred", "Deferred"
+
+
+class ForwardPlanItem(models.Model):
+    body = models.ForeignKey(GoverningBody, on_delete=models.CASCADE, related_name="forward_plan")
+    title = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.DISCUSSION)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposed_items"
+    )
+    status = models.CharField(max_length=20, choices=ForwardPlanStatus.choices, default=ForwardPlanStatus.PROPOSED)
+    agenda_item = models.OneToOneField(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="forward_plan_item"
+    )
+    notes = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_meeting__starts_at", "proposed_at"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- Papers ----------------------------------------------------------------------------------
+
+
+def paper_upload_to(version: PaperVersion, filename: str) -> str:
+    meeting = version.paper.item.meeting
+    # A random directory per upload: names are not guessable and never collide.
+    return f"papers/{meeting.body.slug}/{meeting.local_date:%Y-%m-%d}/{uuid.uuid4().hex}/{filename}"
+
+
+class Paper(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(max_length=200)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    restriction_reason = models.CharField(max_length=300, blank=True)
+    # The cover sheet.
+    purpose = models.TextField("purpose of the paper")
+    decision_sought = models.TextField(blank=True)
+    finance = models.TextField("financial implications", blank=True)
+    risk = models.TextField("risks", blank=True)
+    equality = models.TextField("equality implications", blank=True)
+    data_protection = models.TextField("data protection implications", blank=True)
+    position = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.visibility == Visibility.RESTRICTED and not self.restriction_reason.strip():
+            raise ValidationError({"restriction_reason": "Say why the paper is restricted."})
+
+
+class PaperVersion(models.Model):
+    """One uploaded file. Replacing a paper adds a version; earlier ones are kept."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    file = models.FileField(upload_to=paper_upload_to, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=200, blank=True, help_text="Why the file cannot go into a pack.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    is_late = models.BooleanField(default=False)
+    after_publication = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["paper", "-number"]
+        constraints = [models.UniqueConstraint(fields=["paper", "number"], name="one_version_number_per_paper")]
+
+    def __str__(self):
+        return f"{self.paper} (version {self.number})"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.extension == "pdf"
+
+
+# --- At the meeting --------------------------------------------------------------------------
+
+
+class Response(models.TextChoices):
+    ATTENDING = "attending", "Attending"
+    APOLOGIES = "apologies", "Apologies"
+    DEPUTY = "deputy", "Sending a deputy"
+
+
+class Attendance(models.Model):
+    """A member's answer before the meeting and, once recorded, whether they (or their deputy) were
+    there. `person` is the member; `deputy` who came in their place."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deputy_attendances"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    present = models.BooleanField(null=True, help_text="Recorded at the meeting: the member or their deputy was there.")
+    deputy_present = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_member")]
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting}"
+
+
+class Declaration(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
+    interest = models.TextField(help_text="The interest, and whether it is pecuniary, personal or prejudicial.")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-declared_at"]
+
+    def __str__(self):
+        return f"{self.person}: {self.item}"
+
+
+class Minute(models.Model):
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minute")
+    text = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Minute of {self.item}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    reference = models.CharField(max_length=40, unique=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__starts_at", "item__number", "pk"]
+
+    def __str__(self):
+        return self.reference
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ActionStatus.OPEN)
+
+    def overdue(self, today: date | None = None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class Action(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    update = models.TextField(blank=True, help_text="Progress, or how it was done.")
+    last_chased_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.description[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class Erratum(models.Model):
+    """A correction to minutes that were approved (and so locked)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="errata")
+    text = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        verbose_name_plural = "errata"
+
+    def __str__(self):
+        return f"Erratum to {self.meeting}"
+
+
+# --- Calendar and seminars -------------------------------------------------------------------
+
+
+def new_feed_token() -> str:
+    return uuid.uuid4().hex + uuid.uuid4().hex
+
+
+class CalendarToken(models.Model):
+    """The secret in a member's private calendar feed address; replacing it revokes the old one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+
+class Seminar(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    held_on = models.DateField()
+    venue = models.CharField(max_length=200)
+    delegates = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    executive_report = models.FileField(upload_to="seminars/", blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:seminar", kwargs={"slug": self.slug})
+
+
+class SeminarFile(models.Model):
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="seminars/")
+
+    def __str__(self):
+        return self.title

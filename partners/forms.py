@@ -35,11 +35,24 @@ class OrganisationForm(ModelForm):
         ]
         widgets = {"joined_on": DateInput(), "left_on": DateInput(), "description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"slug": "Used in the page address, e.g. epping-forest-district-council."}
+        labels = {
+            "org_id": "Organisation identifier (org-id)",
+            "slug": "Web address name",
+            "is_legal_entity": "This is a legal entity (it can act as accountable body for a bid)",
+            "joined_on": "Joined the partnership on",
+            "left_on": "Left the partnership on",
+            "population": "Population served",
+            "businesses": "Number of businesses",
+        }
         error_messages = {
             "name": {"unique": "A partner with this name already exists."},
             "slug": {"unique": "Another partner already uses this web address."},
             "org_id": {"unique": "Another partner already has this org-id identifier."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", "Not in a county (or not relevant)"), *County.choices]
 
     def clean_org_id(self):
         value = (self.cleaned_data.get("org_id") or "").strip().upper()
