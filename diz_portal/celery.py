@@ -5,6 +5,7 @@ at a time. Tasks are sent after the surrounding transaction commits (`delay_on_c
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diz_portal.settings")
 
@@ -25,9 +26,12 @@ app.conf.update(
     timezone="Europe/London",
 )
 app.conf.beat_schedule = {
-    "send-unsent-invitation-emails": {
-        "task": "partners.tasks.send_unsent_invitation_emails",
-        "schedule": 300.0,
+    "send-unsent-invitation-emails": {"task": "partners.tasks.send_unsent_invitation_emails", "schedule": 300.0},
+    "requeue-stale-documents": {"task": "meetings.tasks.requeue_stale_documents", "schedule": 60.0},
+    "send-paper-reminders": {"task": "meetings.tasks.send_paper_reminders", "schedule": crontab(hour=9, minute=0)},
+    "send-action-chasers": {
+        "task": "meetings.tasks.send_action_chasers",
+        "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
     },
 }
 app.autodiscover_tasks()

@@ -17,6 +17,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("partners.urls")),
+    path("", include("meetings.urls")),
+    path("manage/meetings/", include("meetings.manage_urls")),
     path("manage/", include("partners.manage_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

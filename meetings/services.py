@@ -324,7 +324,9 @@ def _add_version(*, paper: Paper, upload, by) -> PaperVersion:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    meeting = paper.item.meeting
+    # Read the meeting afresh: whether it is published or past its deadline decides how the
+    # version is marked, and a caller's copy may be older than that.
+    meeting = Meeting.objects.get(pk=paper.item.meeting_id)
     number = (paper.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PaperVersion(
         paper=paper,
@@ -383,7 +385,7 @@ def add_paper(
     with transaction.atomic():
         _as(paper, by).save()
         _add_version(paper=paper, upload=upload, by=by)
-    _after_paper_change(item.meeting)
+    _after_paper_change(item.meeting_id)
     return paper
 
 
@@ -391,13 +393,252 @@ def replace_paper(*, paper: Paper, upload, by) -> PaperVersion:
     """A new version; the earlier ones are kept."""
     with transaction.atomic():
         version = _add_version(paper=paper, upload=upload, by=by)
-    _after_paper_change(paper.item.meeting)
+    _after_paper_change(paper.item.meeting_id)
     return version
 
 
-def _after_paper_change(meeting: Meeting) -> None:
+def _after_paper_change(meeting_id: int) -> None:
     """After publication, a changed paper means a supplement and rebuilt packs."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
     if meeting.is_published:
         from meetings import documents
 
         documents.request_documents(meeting=meeting, reason="papers changed after publication")
+
+
+# --- Publication -----------------------------------------------------------------------------
+
+
+def publish_agenda(*, meeting: Meeting, by) -> Meeting:
+    """Record the publication and return at once: workers build the agenda PDF and the packs, then
+    email the members. If the broker is down, the documents stay queued (the page says so) and a
+    periodic sweep sends them to a worker when it is back."""
+    if meeting.is_cancelled:
+        raise ValidationError("A cancelled meeting's agenda cannot be published.")
+    if meeting.is_published:
+        raise ValidationError("The agenda is already published.")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.agenda_published_at = timezone.now()
+        meeting.agenda_published_by = by
+        meeting.sequence += 1
+        _as(meeting, by).save(update_fields=["agenda_published_at", "agenda_published_by", "sequence", "updated_at"])
+        from meetings import documents
+
+        documents.request_documents(meeting=meeting, reason="agenda published")
+    return meeting
+
+
+# --- Attendance, quorum, declarations --------------------------------------------------------
+
+
+def members_of(meeting: Meeting):
+    """The seats on the meeting's body on the day of the meeting."""
+    from partners.models import Membership
+
+    return (
+        Membership.objects.current(meeting.local_date)
+        .filter(body_id=meeting.body_id)
+        .exclude(role="secretariat")
+        .with_people()
+        .ordered_by_role()
+    )
+
+
+def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None):
+    from meetings.models import Attendance, Response
+
+    seat = members_of(meeting).filter(person=person).first()
+    if seat is None:
+        raise ValidationError(
+            "Only members of the %(body)s can answer for this meeting.", params={"body": meeting.body}
+        )
+    if response == Response.DEPUTY and deputy is None:
+        deputy = seat.deputy
+        if deputy is None:
+            raise ValidationError({"deputy": "Name the deputy who will attend in your place."})
+    attendance, _ = Attendance.objects.update_or_create(
+        meeting=meeting,
+        person=person,
+        defaults={
+            "response": response,
+            "deputy": deputy if response == Response.DEPUTY else None,
+            "organisation": seat.organisation,
+            "responded_at": timezone.now(),
+        },
+    )
+    return attendance
+
+
+def record_attendance(*, meeting: Meeting, present_ids: set[int], deputy_present_ids: set[int], by) -> None:
+    """At the meeting: who was there. Everyone named must be a member (a deputy counts for the
+    member they stand in for)."""
+    from meetings.models import Attendance
+
+    seats = {m.person_id: m for m in members_of(meeting)}
+    unknown = (present_ids | deputy_present_ids) - set(seats)
+    if unknown:
+        raise ValidationError(
+            "Attendance can only be recorded for members of the %(body)s.", params={"body": meeting.body.name}
+        )
+    with transaction.atomic():
+        for person_id, seat in seats.items():
+            attendance, _ = Attendance.objects.get_or_create(
+                meeting=meeting, person_id=person_id, defaults={"organisation": seat.organisation}
+            )
+            attendance.present = person_id in present_ids or person_id in deputy_present_ids
+            attendance.deputy_present = person_id in deputy_present_ids and person_id not in present_ids
+            attendance.recorded_by = by
+            _as(attendance, by).save()
+
+
+def quorum(meeting: Meeting, attendances=None) -> dict:
+    """Whether the meeting was quorate under its body's rule: a count of members present (in
+    person or by deputy) and, optionally, at least one from each named sector."""
+    from meetings.models import Attendance
+    from partners.models import Sector
+
+    if attendances is None:
+        attendances = Attendance.objects.filter(meeting=meeting, present=True).select_related("organisation")
+    present = [a for a in attendances if a.present]
+    body = meeting.body
+    sectors_present = {a.organisation.sector for a in present if a.organisation_id}
+    missing = [Sector(s).label for s in body.quorum_sectors or [] if s not in sectors_present]
+    count_ok = len(present) >= body.quorum_count
+    return {
+        "present": len(present),
+        "needed": body.quorum_count,
+        "missing_sectors": missing,
+        "is_quorate": count_ok and not missing,
+        "recorded": any(a.present is not None for a in attendances) or bool(present),
+    }
+
+
+def declare_interest(*, item: AgendaItem, person, interest: str):
+    from meetings.models import Declaration
+
+    if not members_of(item.meeting).filter(person=person).exists():
+        raise ValidationError(
+            "Only members of the %(body)s declare interests at its meetings.", params={"body": item.meeting.body.name}
+        )
+    if not interest.strip():
+        raise ValidationError({"interest": "Describe the interest."})
+    return Declaration.objects.create(meeting=item.meeting, item=item, person=person, interest=interest.strip())
+
+
+# --- Minutes, decisions, actions -------------------------------------------------------------
+
+
+def _ensure_minutes_editable(meeting: Meeting) -> None:
+    if meeting.minutes_locked:
+        raise ValidationError("These minutes are approved and locked: record an erratum instead.")
+
+
+def save_minute(*, item: AgendaItem, text: str, by):
+    from meetings.models import Minute, MinutesStatus
+
+    meeting = item.meeting
+    _ensure_minutes_editable(meeting)
+    minute, _ = Minute.objects.get_or_create(item=item)
+    minute.text = text
+    _as(minute, by).save()
+    if meeting.minutes_status == MinutesStatus.NONE:
+        meeting.minutes_status = MinutesStatus.DRAFT
+        _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
+    return minute
+
+
+def record_decision(*, item: AgendaItem, text: str, by):
+    """A decision with the next reference for its meeting, e.g. BRD-2026-11-3."""
+    from meetings.models import Decision
+
+    meeting = item.meeting
+    _ensure_minutes_editable(meeting)
+    if not text.strip():
+        raise ValidationError({"text": "Write the decision."})
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        count = Decision.objects.filter(meeting=meeting).count()
+        local = timezone.localtime(meeting.starts_at)
+        reference = f"{meeting.body.code}-{local:%Y}-{local.month}-{count + 1}"
+        if meeting.body.meetings.filter(starts_at__year=local.year, starts_at__month=local.month).count() > 1:
+            reference = f"{meeting.body.code}-{local:%Y}-{local.month}-{local.day}-{count + 1}"
+        decision = Decision(meeting=meeting, item=item, reference=reference, text=text.strip())
+        _as(decision, by).save()
+    return decision
+
+
+def record_action(*, item: AgendaItem, description: str, owner, due_on: date, by):
+    from meetings.models import Action
+
+    _ensure_minutes_editable(item.meeting)
+    action = Action(meeting=item.meeting, item=item, description=description, owner=owner, due_on=due_on)
+    action.full_clean()
+    _as(action, by).save()
+    return action
+
+
+def complete_action(*, action, update: str = "", by):
+    from meetings.models import ActionStatus
+
+    if action.status == ActionStatus.DONE:
+        return action
+    action.status = ActionStatus.DONE
+    action.completed_at = timezone.now()
+    action.update = update or action.update
+    _as(action, by).save(update_fields=["status", "completed_at", "update"])
+    return action
+
+
+def circulate_draft_minutes(*, meeting: Meeting, by) -> Meeting:
+    from meetings.models import MinutesStatus
+
+    _ensure_minutes_editable(meeting)
+    meeting.minutes_status = MinutesStatus.CIRCULATED
+    _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
+    from meetings import documents
+
+    documents.request_minutes(meeting=meeting)
+    return meeting
+
+
+def approve_minutes(*, meeting: Meeting, at_meeting: Meeting, by) -> Meeting:
+    """Minutes are approved under "minutes of the last meeting" at a later meeting of the same
+    body, once; then they are locked (a later correction is an erratum)."""
+    from meetings.models import MinutesStatus
+
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.minutes_locked:
+            raise ValidationError(
+                "These minutes were already approved on %(date)s.",
+                params={"date": f"{timezone.localtime(meeting.minutes_approved_at):%-d %B %Y}"},
+            )
+        if at_meeting.body_id != meeting.body_id or at_meeting.starts_at <= meeting.starts_at:
+            raise ValidationError("Minutes are approved at a later meeting of the same body.")
+        if meeting.minutes_status == MinutesStatus.NONE:
+            raise ValidationError("There are no draft minutes to approve.")
+        meeting.minutes_status = MinutesStatus.APPROVED
+        meeting.minutes_approved_at = timezone.now()
+        meeting.minutes_approved_at_meeting = at_meeting
+        _as(meeting, by).save(
+            update_fields=["minutes_status", "minutes_approved_at", "minutes_approved_at_meeting", "updated_at"]
+        )
+        from meetings import documents
+
+        documents.request_minutes(meeting=meeting)
+    return meeting
+
+
+def record_erratum(*, meeting: Meeting, text: str, by):
+    from meetings.models import Erratum
+
+    if not meeting.minutes_locked:
+        raise ValidationError("The minutes are not approved yet: correct them directly.")
+    if not text.strip():
+        raise ValidationError({"text": "Describe the correction."})
+    erratum = Erratum.objects.create(meeting=meeting, text=text.strip(), recorded_by=by)
+    from meetings import documents
+
+    documents.request_minutes(meeting=meeting)
+    return erratum

@@ -31,6 +31,15 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     # Hashing passwords properly is slow by design; tests create hundreds of people.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production serves hashed files from `collectstatic`; tests serve the sources by name.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    # Tasks run inline in tests even when REDIS_URL is set (as in CI); tests/services point Celery
+    # at a real Redis and worker where the behaviour depends on them.
+    from diz_portal.celery import app
+
+    app.conf.task_always_eager = True
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -11,27 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import services
 from tests.conftest import sign_in
-
-LOGIN = "login"
-REDIRECT = "redirect"
-ROLES = ["anonymous", "officer", "other_member", "member", "pm"]
-
-
-def everyone(outcome):
-    return dict.fromkeys(ROLES, outcome)
-
-
-def signed_in(outcome, *, anonymous=LOGIN):
-    return {"anonymous": anonymous} | dict.fromkeys(ROLES[1:], outcome)
-
-
-def pm_only(outcome=200):
-    return pm_only_else(outcome, 404)
-
-
-def pm_only_else(pm_outcome, others_outcome):
-    return {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:-1], others_outcome) | {"pm": pm_outcome}
-
+from tests.meetings.matrix import MATRIX as MEETINGS_MATRIX
+from tests.meetings.matrix import meetings_world
+from tests.support.matrix import LOGIN, REDIRECT, ROLES, everyone, pm_only, pm_only_else, signed_in
 
 # name: (kwargs builder, expected outcome per role). Builders take the `world` fixture's dict.
 MATRIX = {
@@ -87,6 +69,7 @@ MATRIX = {
     "mfa_generate_recovery_codes": (None, signed_in(200)),
     "mfa_download_recovery_codes": (None, signed_in(404)),
 }
+MATRIX |= MEETINGS_MATRIX
 # The Django admin's own pages (one per model and action) are walked as one group: the admin is
 # for staff with a second factor, and every other visitor is sent to sign in.
 ADMIN_SAMPLE = ["admin:index", "admin:partners_organisation_changelist", "admin:partners_membership_changelist"]
@@ -124,7 +107,7 @@ def world(cast, board, harlow, alice):
         "invitation": invitation,
         "carol_seat": cast["carol"].memberships.get(body=board),
         "users": {"officer": cast["bob"], "other_member": cast["dave"], "member": cast["carol"], "pm": cast["alice"]},
-    }
+    } | meetings_world(cast=cast, board=board, harlow=harlow)
 
 
 def outcome_of(response) -> str | int:

@@ -1,0 +1,647 @@
+"""Every PDF the portal makes goes through this module (STYLE.md point 5).
+
+Two jobs:
+
+- `render_pdf` / `html_to_pdf` turn a template or HTML into PDF bytes with WeasyPrint. They fetch
+  nothing from the network: `{% static %}` paths are read from the static files finders, and the
+  only other resources allowed are data: URLs and files under the static and media folders.
+- `build_pack` puts a board pack together: a cover, a contents page, agenda item cover sheets and
+  the papers presenters uploaded, numbered "Page n of N" throughout, with bookmarks. A paper that
+  cannot be used (damaged, not a PDF, password-protected) is left out and reported, never raised;
+  `inspect_pdf` gives the same verdict at upload time, so presenters can be told straight away.
+
+The module knows nothing about meetings: callers hand it titles, HTML and bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every step of every page at INFO ("Step 5 - Creating layout - Page 3"), which
+# would bury a worker's log; quieten it unless LOGGING has set a level for it.
+if logging.getLogger("weasyprint.progress").level == logging.NOTSET:
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+DAMAGED = "the file is damaged or is not a PDF"
+ENCRYPTED = "the file is password-protected"
+NO_PAGES = "the file has no pages"
+MISSING = "the file is missing"
+
+CONTENTS_TEMPLATE = "pdf/contents.html"
+PAGE_NUMBERS_TEMPLATE = "pdf/page_numbers.html"
+CONTENTS_TITLE = "Contents"
+# The name the page-number stamp goes by in each page's resources.
+STAMP_NAME = "/DizPageNumber"
+# WeasyPrint lays pages out in CSS pixels (96 to the inch); PDF user space has 72 points to the inch.
+PX_TO_PT = 0.75
+
+
+# WeasyPrint ---------------------------------------------------------------------------------------
+
+
+class PortalURLFetcher(weasyprint.URLFetcher):
+    """Gives WeasyPrint static files, media files and data: URLs, and refuses everything else.
+
+    `/static/...` (what `{% static %}` writes) is looked up with the static files finders, so PDFs
+    work the same with or without `collectstatic`. A file: URL is read only when it points inside
+    a static folder, STATIC_ROOT or MEDIA_ROOT: not anywhere in the project, because HTML that
+    reaches a template unescaped could otherwise embed `.env` or the database as an image or an
+    attachment. No URL ever leaves the machine. A refusal raises ValueError, which WeasyPrint
+    logs as a warning before carrying on without the resource.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            return super().fetch(url, headers)
+        path = _local_path(url)
+        if path is None:
+            raise ValueError(f"a PDF may only use static files, media files and data: URLs, not {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        # The answer keeps the URL it was asked for, so relative URLs inside a stylesheet
+        # (fonts, images) resolve against /static/... and go through the finders too.
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def _static_url() -> str:
+    # settings.STATIC_URL comes back with the script prefix added: "/static/" here.
+    return str(settings.STATIC_URL)
+
+
+def _find_static(relative: str) -> Path | None:
+    relative = unquote(relative).lstrip("/")
+    if not relative:
+        return None
+    try:
+        found = finders.find(relative)
+    except Exception:  # SuspiciousFileOperation for "../", anything odd: refuse
+        return None
+    if isinstance(found, list):
+        found = found[0] if found else None
+    if found and Path(found).is_file():
+        return Path(found)
+    # With the manifest storage (production), {% static %} writes the hashed name that
+    # collectstatic gave the file ("css/diz.4f3a9c.css"), which only STATIC_ROOT has.
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
+def _allowed_roots() -> list[Path]:
+    roots = [settings.STATIC_ROOT, settings.MEDIA_ROOT]
+    for entry in settings.STATICFILES_DIRS:
+        roots.append(entry[1] if isinstance(entry, tuple | list) else entry)
+    return [Path(root).resolve() for root in roots if root]
+
+
+def _local_path(url: str) -> Path | None:
+    """The file a URL may be answered with, or None when it must be refused."""
+    static_url = _static_url()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        # Only when static files are served from another host (a CDN): read the local copy.
+        if urlsplit(static_url).scheme and url.startswith(static_url):
+            return _find_static(url[len(static_url) :].split("?")[0].split("#")[0])
+        return None
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = unquote(parts.path)
+    static_path = urlsplit(static_url).path
+    if not urlsplit(static_url).scheme and static_path.startswith("/") and path.startswith(static_path):
+        return _find_static(path[len(static_path) :])
+    try:
+        candidate = Path(url2pathname(parts.path)).resolve()
+    except (OSError, ValueError):
+        return None
+    if candidate.is_file() and any(candidate.is_relative_to(root) for root in _allowed_roots()):
+        return candidate
+    return None
+
+
+def _base_url() -> str:
+    # "/static/x.css" joins onto this as file:///static/x.css, which the fetcher maps to the finders.
+    return Path(settings.BASE_DIR).resolve().as_uri() + "/"
+
+
+def _document(html: str, font_config: FontConfiguration | None = None) -> weasyprint.Document:
+    return weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=PortalURLFetcher()).render(
+        font_config=font_config
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Lay out an HTML document with WeasyPrint and return the PDF.
+
+    Resources come only through `PortalURLFetcher` (static and media files, data: URLs); anything
+    else is left out with a warning in the log rather than fetched.
+    """
+    return _document(html).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a Django template (usually one extending `pdf/base.html`) and return it as a PDF.
+
+    The template is rendered without a request, so context processors do not run: pass
+    everything the template needs in `context`.
+    """
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+# Checking uploaded papers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    ok: bool
+    pages: int
+    reason: str | None = None
+
+
+class _Unusable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _DecodeErrors(logging.Handler):
+    """Counts the broken compressed streams pypdf meets on this thread.
+
+    pypdf does not raise for a stream it cannot fully decompress: it recovers what it can and
+    logs the zlib error as a warning on "pypdf.filters". A page drawn from half a stream is
+    damaged as far as a presenter is concerned, so `_open_paper` listens for those warnings.
+    (Only those: pypdf warns about many harmless quirks that viewers take in their stride.)
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and "while decompressing" in record.getMessage():
+            self.count += 1
+
+
+def _open_paper(source: bytes | str | Path) -> PdfReader:
+    """Open a paper and check everything a pack needs from it, or raise _Unusable with a reason.
+
+    Checks the whole file once, up front (each page's size, and that its content streams
+    decompress), so that putting the pack together never meets a surprise half-way. Encrypted
+    files are refused even when they open with an empty password: what the presenter sent is
+    not a plain PDF, and the pack would either break or carry someone's restrictions. Images and
+    fonts are not decoded (that would cost far more than it finds).
+    """
+    decode_errors = _DecodeErrors()
+    filters_logger = logging.getLogger("pypdf.filters")
+    filters_logger.addHandler(decode_errors)
+    try:
+        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
+        if reader.is_encrypted:
+            raise _Unusable(ENCRYPTED)
+        if len(reader.pages) == 0:
+            raise _Unusable(NO_PAGES)
+        for page in reader.pages:
+            box = page.cropbox
+            if float(box.width) == 0 or float(box.height) == 0:
+                raise _Unusable(DAMAGED)
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            if decode_errors.count:
+                raise _Unusable(DAMAGED)
+    except _Unusable:
+        raise
+    except FileNotFoundError as exc:
+        raise _Unusable(MISSING) from exc
+    except Exception as exc:  # pypdf raises many kinds of error for broken files: all mean the same
+        raise _Unusable(DAMAGED) from exc
+    finally:
+        filters_logger.removeHandler(decode_errors)
+    return reader
+
+
+def inspect_pdf(data: bytes) -> PdfCheck:
+    """Can this upload go into a pack? Same verdict and reason `build_pack` would give.
+
+    `ok` is False with a human reason ("the file is damaged or is not a PDF", "the file is
+    password-protected", "the file has no pages") for a file a pack would leave out. Reads the
+    whole file; never raises for bad bytes.
+    """
+    try:
+        reader = _open_paper(data)
+    except _Unusable as exc:
+        return PdfCheck(ok=False, pages=0, reason=exc.reason)
+    return PdfCheck(ok=True, pages=len(reader.pages))
+
+
+# Packs --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """One part of a pack: exactly one of `html` (a complete HTML document), `pdf` (the bytes of
+    an uploaded paper) or `pdf_path`. `level` is the bookmark depth: 0 for an agenda item (or the
+    cover), 1 for a paper under it. `key` is the caller's id, echoed back in the result."""
+
+    title: str
+    key: str
+    level: int = 0
+    html: str | None = None
+    pdf: bytes | None = None
+    pdf_path: str | Path | None = None
+
+    def __post_init__(self) -> None:
+        if sum(source is not None for source in (self.html, self.pdf, self.pdf_path)) != 1:
+            raise ValueError(f"section {self.key!r} needs exactly one of html, pdf or pdf_path")
+        if self.level < 0:
+            raise ValueError(f"section {self.key!r} has a negative level")
+
+
+@dataclass(frozen=True)
+class IncludedSection:
+    key: str
+    title: str
+    first_page: int  # 1-based, as printed in the contents and the page numbers
+    page_count: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    key: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PackResult:
+    pdf: bytes
+    page_count: int
+    included: list[IncludedSection]
+    skipped: list[Skipped]
+
+
+@dataclass
+class _Part:
+    """A section that made it into the pack (or the contents, when `section` is None)."""
+
+    section: Section | None
+    page_count: int
+    document: weasyprint.Document | None = None  # HTML, laid out
+    reader: PdfReader | None = None  # an uploaded paper
+    first_weasy_page: int = 0  # where its pages start in the one WeasyPrint PDF
+    first_index: int = 0  # where its pages start in the pack, from 0
+
+
+def build_pack(
+    *, title: str, sections: Sequence[Section], contents: bool = True, number_pages: bool = True
+) -> PackResult:
+    """Put sections together, in order, into one PDF.
+
+    Promises:
+    - A paper that cannot be used (damaged, truncated, not a PDF, no pages, missing from disk,
+      encrypted even with an empty password) is left out and listed in `skipped` with a reason
+      a presenter can act on. Bad papers never raise. (HTML that WeasyPrint cannot render is a
+      bug in the caller's template and does raise.)
+    - With `contents`, contents pages follow the first included section (the cover), listing
+      every later included section with the page it starts on; each line is a link. The
+      numbers allow for the contents' own length. With only one section included, no contents.
+    - With `number_pages`, every page, the papers' included, says "Page n of N" at the bottom
+      centre of the page as it is displayed, whatever its size and rotation.
+    - Bookmarks: one per section, nested by `level` under the closest earlier section of a
+      smaller level (a paper under its agenda item), plus one for the contents.
+    - The document title is `title`.
+
+    Only a paper's pages come across, with their links and annotations: not its bookmarks, its
+    form-field definitions (the fields still show as they look) or document-level scripts.
+
+    `included` lists the sections in the pack with their first page (1-based) and length, the
+    contents not among them; `page_count` counts every page. If every section is skipped the
+    result has `pdf=b""` and `page_count=0`.
+
+    Each paper is parsed once; all the HTML (cover sheets, contents, page numbers) goes to
+    WeasyPrint as one PDF write, so fonts are embedded once for the whole pack.
+    """
+    if not sections:
+        raise ValueError("a pack needs at least one section")
+    font_config = FontConfiguration()
+    parts: list[_Part] = []
+    skipped: list[Skipped] = []
+    # Every section in order, with the part it became (None when skipped): for the bookmarks.
+    placed: list[tuple[Section, _Part | None]] = []
+    for section in sections:
+        part = _prepare(section, font_config, skipped)
+        placed.append((section, part))
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        return PackResult(pdf=b"", page_count=0, included=[], skipped=skipped)
+
+    toc = _contents(title, parts, font_config) if contents and len(parts) > 1 else None
+    ordered = [parts[0], *([toc] if toc else []), *parts[1:]]
+    total = sum(part.page_count for part in ordered)
+
+    # One WeasyPrint write for every HTML page (cover sheets, contents, page-number overlay), so
+    # the fonts they share are embedded once.
+    documents = [part.document for part in ordered if part.document is not None]
+    weasy_pages: list[weasyprint.Page] = []
+    for part in ordered:
+        if part.document is not None:
+            part.first_weasy_page = len(weasy_pages)
+            weasy_pages.extend(part.document.pages)
+    toc_links = _take_contents_links(toc) if toc else []
+    numbers_start = len(weasy_pages)
+    if number_pages:
+        numbers = _document(render_to_string(PAGE_NUMBERS_TEMPLATE, {"pages": range(total)}), font_config)
+        if len(numbers.pages) != total:
+            raise RuntimeError(f"the page-number overlay has {len(numbers.pages)} pages for {total}")
+        documents.append(numbers)
+        weasy_pages.extend(numbers.pages)
+    html_reader = PdfReader(io.BytesIO(documents[0].copy(weasy_pages).write_pdf())) if weasy_pages else None
+    # The layouts are in html_reader now: let them go before the papers are copied.
+    del documents, weasy_pages
+    for part in ordered:
+        part.document = None
+
+    writer = PdfWriter()
+    included: list[IncludedSection] = []
+    for part in ordered:
+        part.first_index = len(writer.pages)
+        if part.reader is not None:
+            for page in part.reader.pages:
+                writer.add_page(page)
+        else:
+            for index in range(part.first_weasy_page, part.first_weasy_page + part.page_count):
+                writer.add_page(html_reader.pages[index])
+        if part.section is not None:
+            included.append(
+                IncludedSection(
+                    key=part.section.key,
+                    title=part.section.title,
+                    first_page=part.first_index + 1,
+                    page_count=part.page_count,
+                )
+            )
+
+    if toc:
+        for page_offset, rect, part_number in toc_links:
+            writer.add_annotation(
+                page_number=toc.first_index + page_offset,
+                annotation=Link(rect=rect, target_page_index=parts[part_number].first_index),
+            )
+    _add_bookmarks(writer, placed, toc)
+    if number_pages:
+        _stamp_page_numbers(writer, html_reader, numbers_start)
+
+    writer.add_metadata({"/Title": title, "/Creator": "DIZ Portal"})
+    writer.page_mode = "/UseOutlines"
+    writer.root_object[NameObject("/Lang")] = TextStringObject(settings.LANGUAGE_CODE)
+    output = io.BytesIO()
+    writer.write(output)
+    return PackResult(pdf=output.getvalue(), page_count=total, included=included, skipped=skipped)
+
+
+def _prepare(section: Section, font_config: FontConfiguration, skipped: list[Skipped]) -> _Part | None:
+    if section.html is not None:
+        document = _document(section.html, font_config)
+        return _Part(section=section, page_count=len(document.pages), document=document)
+    try:
+        reader = _open_paper(section.pdf if section.pdf is not None else section.pdf_path)
+    except _Unusable as exc:
+        logger.warning("Left %r (%s) out of a pack: %s", section.title, section.key, exc.reason)
+        skipped.append(Skipped(key=section.key, title=section.title, reason=exc.reason))
+        return None
+    return _Part(section=section, page_count=len(reader.pages), reader=reader)
+
+
+def _contents(title: str, parts: list[_Part], font_config: FontConfiguration) -> _Part:
+    """Lay out the contents for the parts after the cover.
+
+    The numbers depend on how many pages the contents itself takes, which depends on the
+    entries: start by assuming one page and lay out again until the assumption holds (twice
+    at most in practice; the numbers' widths do not change the line count).
+    """
+    assumed = 1
+    for _attempt in range(10):
+        page = parts[0].page_count + assumed + 1
+        entries = []
+        for number, part in enumerate(parts[1:], start=1):
+            entries.append(
+                {
+                    "title": part.section.title,
+                    "level": min(part.section.level, 2),
+                    "page": page,
+                    "anchor": f"diz-part-{number}",
+                }
+            )
+            page += part.page_count
+        html = render_to_string(CONTENTS_TEMPLATE, {"title": title, "entries": entries})
+        document = _document(html, font_config)
+        if len(document.pages) == assumed:
+            return _Part(section=None, page_count=assumed, document=document)
+        assumed = len(document.pages)
+    raise RuntimeError("the contents' length did not settle")
+
+
+def _take_contents_links(toc: _Part) -> list[tuple[int, tuple[float, float, float, float], int]]:
+    """The contents' links as (page offset, PDF rectangle, part number), removed from the layout.
+
+    The targets are pages of papers that WeasyPrint never sees, so the links are added with
+    pypdf once the pack's pages are in place (and WeasyPrint is spared warning about them).
+    """
+    # WeasyPrint reports a link for each box of an entry (the line, the leader): one rectangle
+    # around them all is enough.
+    areas: dict[tuple[int, int], list[float]] = {}
+    for offset, page in enumerate(toc.document.pages):
+        kept = []
+        for link in page.links:
+            link_type, target, (x1, y1, x2, y2), _box = link
+            if link_type == "internal" and target.startswith("diz-part-"):
+                area = areas.setdefault((offset, int(target.removeprefix("diz-part-"))), [x1, y1, x2, y2])
+                area[:] = [min(area[0], x1), min(area[1], y1), max(area[2], x2), max(area[3], y2)]
+            else:
+                kept.append(link)
+        page.links[:] = kept
+    links = []
+    for (offset, part_number), (x1, y1, x2, y2) in areas.items():
+        height = toc.document.pages[offset].height
+        rect = (x1 * PX_TO_PT, (height - y2) * PX_TO_PT, x2 * PX_TO_PT, (height - y1) * PX_TO_PT)
+        links.append((offset, rect, part_number))
+    return links
+
+
+def _add_bookmarks(writer: PdfWriter, placed: list[tuple[Section, _Part | None]], toc: _Part | None) -> None:
+    # (level, bookmark) for the sections that could be parents of the next one. A skipped
+    # section still takes its place (with no bookmark), so its papers do not end up under the
+    # agenda item before it: they go to the top level instead.
+    open_levels: list[tuple[int, IndirectObject | None]] = []
+    toc_done = toc is None
+    for section, part in placed:
+        if part is None:
+            while open_levels and open_levels[-1][0] >= section.level:
+                open_levels.pop()
+            open_levels.append((section.level, None))
+            continue
+        if not toc_done and part.first_index > toc.first_index:
+            writer.add_outline_item(title=CONTENTS_TITLE, page_number=toc.first_index)
+            open_levels.clear()
+            toc_done = True
+        while open_levels and open_levels[-1][0] >= section.level:
+            open_levels.pop()
+        parent = open_levels[-1][1] if open_levels else None
+        bookmark = writer.add_outline_item(
+            title=" ".join(section.title.split()), page_number=part.first_index, parent=parent
+        )
+        open_levels.append((section.level, bookmark))
+
+
+def _stamp_page_numbers(writer: PdfWriter, html_reader: PdfReader, numbers_start: int) -> None:
+    """Stamp page n of the overlay onto page n of the pack.
+
+    Each overlay page becomes a form XObject drawn by one extra content stream, with the page's
+    own content wrapped in q/Q so its graphics state cannot move the stamp. Unlike
+    `merge_page`, this never decodes or rewrites a paper's content (which stays compressed, and
+    cannot fail on a stream pypdf dislikes). The stamp is turned and moved so it sits at the
+    bottom centre of the page as displayed (crop box, /Rotate and /UserUnit allowed for).
+
+    A page that already carries a portal page number (a pack uploaded as a paper) has the old
+    number blanked rather than printed over.
+    """
+    # pypdf has no public way to add a free-standing object; _add_object is what it uses itself.
+    save_state = writer._add_object(_stream(b"q\n"))
+    blank = writer._add_object(_stream(b"", _form_entries([0, 0, 1, 1], DictionaryObject())))
+    drawings: dict[tuple, IndirectObject] = {}  # the same drawing serves every page of one shape
+    for index, page in enumerate(writer.pages):
+        overlay = html_reader.pages[numbers_start + index]
+        overlay_width = float(overlay.mediabox.width)
+        form = _stream(
+            overlay.get_contents().get_data(),
+            _form_entries(overlay.mediabox, overlay["/Resources"].get_object().clone(writer)),
+        )
+        name = _give_resource(page, writer._add_object(form.flate_encode()), blank)
+        matrix = _stamp_matrix(page, overlay_width)
+        if (matrix, name) not in drawings:
+            operators = " ".join(f"{value:.4f}" for value in matrix[0]) + " cm "
+            operators += " ".join(f"{value:.4f}" for value in matrix[1]) + " cm "
+            drawings[matrix, name] = writer._add_object(_stream(f"\nQ\nq {operators}{name} Do Q\n".encode()))
+        contents = page.get("/Contents")
+        streams = []
+        if contents is not None:
+            resolved = contents.get_object()
+            if isinstance(resolved, ArrayObject):
+                streams = list(resolved)
+            elif isinstance(contents, IndirectObject):
+                streams = [contents]
+            else:
+                streams = [writer._add_object(resolved)]
+        page[NameObject("/Contents")] = ArrayObject([save_state, *streams, drawings[matrix, name]])
+
+
+def _stream(data: bytes, entries: dict | None = None) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    for key, value in (entries or {}).items():
+        stream[NameObject(key)] = value
+    return stream
+
+
+def _form_entries(bbox, resources: DictionaryObject) -> dict:
+    return {
+        "/Type": NameObject("/XObject"),
+        "/Subtype": NameObject("/Form"),
+        "/BBox": ArrayObject(FloatObject(value) for value in bbox),
+        "/Resources": resources,
+    }
+
+
+def _give_resource(page, form: IndirectObject, blank: IndirectObject) -> str:
+    """Add the stamp to the page's resources and return the name it goes by there."""
+    # Copy the resources rather than change them: pages of a paper often share one dictionary.
+    resources = page.get("/Resources")
+    resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    earlier = [name for name in xobjects if name.startswith(STAMP_NAME)]
+    for name in earlier:  # the page number of the pack this page came from
+        xobjects[NameObject(name)] = blank
+    name = STAMP_NAME
+    while name in xobjects:
+        name = f"{STAMP_NAME}{len(earlier) + 1}"
+        earlier.append(name)
+    xobjects[NameObject(name)] = form
+    resources[NameObject("/XObject")] = xobjects
+    if "/ProcSet" not in resources:
+        resources[NameObject("/ProcSet")] = ArrayObject([NameObject("/PDF"), NameObject("/Text")])
+    page[NameObject("/Resources")] = resources
+    return name
+
+
+def _stamp_matrix(page, overlay_width: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Two matrices: the page's displayed orientation, then scale-and-centre along its bottom."""
+    box = page.cropbox
+    left, right = sorted((float(box.left), float(box.right)))
+    bottom, top = sorted((float(box.bottom), float(box.top)))
+    width, height = right - left, top - bottom
+    rotation = (round(page.rotation / 90) * 90) % 360
+    user_unit = float(page.user_unit or 1)
+    scale = 1 / user_unit if user_unit > 0 else 1
+    # Map "displayed" coordinates (origin at the bottom left of the page as seen) to user space.
+    orient = {
+        0: (1, 0, 0, 1, left, bottom),
+        90: (0, 1, -1, 0, left + width, bottom),
+        180: (-1, 0, 0, -1, left + width, bottom + height),
+        270: (0, -1, 1, 0, left, bottom + height),
+    }[rotation]
+    displayed_width = width if rotation in (0, 180) else height
+    centre = (scale, 0, 0, scale, displayed_width / 2 - overlay_width * scale / 2, 0)
+    return tuple(float(value) for value in orient), tuple(float(value) for value in centre)
+
+
+__all__ = [
+    "DAMAGED",
+    "ENCRYPTED",
+    "MISSING",
+    "NO_PAGES",
+    "IncludedSection",
+    "PackResult",
+    "PdfCheck",
+    "PortalURLFetcher",
+    "Section",
+    "Skipped",
+    "build_pack",
+    "html_to_pdf",
+    "inspect_pdf",
+    "render_pdf",
+]
