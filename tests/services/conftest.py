@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from diz_portal.celery import app
@@ -119,6 +120,9 @@ class Worker:
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.email_dir),
             "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+            # Papers uploaded by the test and documents the worker writes live in one place.
+            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+            "SITE_URL": "http://testserver",
         }
         self.process = subprocess.Popen(
             [
@@ -153,6 +157,11 @@ class Worker:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+    def kill(self):
+        """As if the machine lost power: no chance to finish or hand the task back."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def emails(self) -> list[str]:
         return [path.read_text() for path in sorted(self.email_dir.glob("*.log"))]
