@@ -1,12 +1,24 @@
+"""/sitemap.xml: public pages only. Meetings appear once their agenda is published; nothing that
+carries a members' or restricted item is listed (meeting pages show each visitor only their level)."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from meetings.models import Meeting, Seminar
 from partners.models import GoverningBody, Organisation
 
 
 class StaticSitemap(Sitemap):
     def items(self):
-        return ["home", "partners:directory", "partners:bodies", "accessibility"]
+        return [
+            "home",
+            "partners:directory",
+            "partners:bodies",
+            "meetings:list",
+            "meetings:decisions",
+            "meetings:seminars",
+            "accessibility",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -22,4 +34,23 @@ class BodySitemap(Sitemap):
         return GoverningBody.objects.only("slug")
 
 
-SITEMAPS = {"pages": StaticSitemap, "partners": OrganisationSitemap, "bodies": BodySitemap}
+class MeetingSitemap(Sitemap):
+    def items(self):
+        return Meeting.objects.published().order_by("-starts_at").only("pk", "updated_at")
+
+    def lastmod(self, meeting):
+        return meeting.updated_at
+
+
+class SeminarSitemap(Sitemap):
+    def items(self):
+        return Seminar.objects.only("slug")
+
+
+SITEMAPS = {
+    "pages": StaticSitemap,
+    "partners": OrganisationSitemap,
+    "bodies": BodySitemap,
+    "meetings": MeetingSitemap,
+    "seminars": SeminarSitemap,
+}

@@ -123,11 +123,7 @@ def _agenda_context(meeting: Meeting, audience: str) -> dict:
     from meetings.services import item_timings
 
     levels = LEVELS_FOR[audience]
-    items = [
-        item
-        for item in meeting.items.select_related("presenter", "presenter_organisation")
-        if item.visibility in levels
-    ]
+    every_item = list(meeting.items.select_related("presenter", "presenter_organisation"))
     papers = (
         Paper.objects.filter(item__meeting=meeting, item__visibility__in=levels, visibility__in=levels)
         .select_related("item")
@@ -139,7 +135,9 @@ def _agenda_context(meeting: Meeting, audience: str) -> dict:
         paper.current = max(paper.versions.all(), key=lambda v: v.number, default=None)
         if paper.current is not None:
             papers_by_item.setdefault(paper.item_id, []).append(paper)
-    timed, ends_at = item_timings(meeting, items)
+    # Times run over every item, so a public agenda's times agree with the members' one.
+    timed, ends_at = item_timings(meeting, every_item)
+    timed = [(item, at) for item, at in timed if item.visibility in levels]
     open_actions = list(
         Action.objects.open()
         .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)

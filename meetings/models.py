@@ -176,6 +176,9 @@ class MeetingQuerySet(models.QuerySet):
 class Meeting(models.Model):
     body = models.ForeignKey(GoverningBody, on_delete=models.PROTECT, related_name="meetings")
     series = models.ForeignKey(MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
+    # The date the series' rule gave this meeting, kept when it is moved, so generating the series
+    # again never recreates a moved or cancelled meeting.
+    series_date = models.DateField(null=True, blank=True, editable=False)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
@@ -205,6 +208,11 @@ class Meeting(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["series", "series_date"],
+                condition=Q(series_date__isnull=False),
+                name="one_meeting_per_series_date",
+            ),
         ]
         indexes = [models.Index(fields=["body", "starts_at"])]
 
@@ -338,7 +346,9 @@ class Paper(models.Model):
     equality = models.TextField("equality implications", blank=True)
     data_protection = models.TextField("data protection implications", blank=True)
     position = models.PositiveSmallIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()

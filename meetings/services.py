@@ -17,7 +17,9 @@ from meetings.models import (
     LONDON,
     STANDING_AFTER,
     STANDING_BEFORE,
+    Action,
     AgendaItem,
+    CalendarToken,
     ForwardPlanItem,
     ForwardPlanStatus,
     Meeting,
@@ -102,10 +104,7 @@ def generate_meetings(*, series: MeetingSeries, start: date | None = None, month
     had, before it was moved) a meeting of this series is skipped. Online meetings get their
     joining link later, when it exists."""
     start = start or timezone.localdate()
-    taken = {
-        timezone.localtime(starts_at).date()
-        for starts_at in Meeting.history.filter(series_id=series.pk).values_list("starts_at", flat=True)
-    }
+    taken = set(Meeting.objects.filter(series=series).values_list("series_date", flat=True))
     created = []
     for day in series.dates_from(start, months):
         if day in taken:
@@ -113,6 +112,7 @@ def generate_meetings(*, series: MeetingSeries, start: date | None = None, month
         meeting = Meeting(
             body=series.body,
             series=series,
+            series_date=day,
             location=series.location,
             mode=series.mode,
             starts_at=datetime.combine(day, series.start_time, tzinfo=LONDON),
@@ -124,6 +124,8 @@ def generate_meetings(*, series: MeetingSeries, start: date | None = None, month
 
 def change_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
     """Move the meeting or change how it is held. Calendar subscribers see the change (SEQUENCE)."""
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is cancelled: schedule a new one instead.")
     for field, value in changes.items():
         setattr(meeting, field, value)
     meeting.full_clean(exclude=["uid"])
@@ -131,6 +133,11 @@ def change_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
     meeting.papers_due_at = meeting.compute_papers_due(working_days)
     meeting.sequence += 1
     _as(meeting, by).save()
+    if meeting.is_published:
+        # The cover and agenda carry the date, time and place.
+        from meetings import documents
+
+        documents.request_documents(meeting=meeting, reason="meeting changed after publication")
     return meeting
 
 
@@ -348,8 +355,17 @@ def _add_version(*, paper: Paper, upload, by) -> PaperVersion:
         version.page_count = check.pages if check.ok else None
         version.problem = "" if check.ok else (check.reason or "The PDF cannot be read.")
     version.file.save(upload.name, upload, save=False)
-    version.save()
+    try:
+        version.save()
+    except Exception:
+        version.file.delete(save=False)  # no orphan file for a row that was never written
+        raise
     return version
+
+
+def _ensure_open_for_papers(item: AgendaItem) -> None:
+    if Meeting.objects.filter(pk=item.meeting_id, status=MeetingStatus.CANCELLED).exists():
+        raise ValidationError("This meeting is cancelled: it takes no papers.")
 
 
 def add_paper(
@@ -381,6 +397,7 @@ def add_paper(
         created_by=by,
         position=item.papers.count() + 1,
     )
+    _ensure_open_for_papers(item)
     paper.full_clean()
     with transaction.atomic():
         _as(paper, by).save()
@@ -391,6 +408,7 @@ def add_paper(
 
 def replace_paper(*, paper: Paper, upload, by) -> PaperVersion:
     """A new version; the earlier ones are kept."""
+    _ensure_open_for_papers(paper.item)
     with transaction.atomic():
         version = _add_version(paper=paper, upload=upload, by=by)
     _after_paper_change(paper.item.meeting_id)
@@ -445,7 +463,9 @@ def members_of(meeting: Meeting):
     )
 
 
-def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None):
+def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None, now: datetime | None = None):
+    """A member's answer before the meeting: attending, apologies, or sending a deputy (their named
+    deputy or a colleague from the organisation they represent)."""
     from meetings.models import Attendance, Response
 
     seat = members_of(meeting).filter(person=person).first()
@@ -453,10 +473,20 @@ def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None):
         raise ValidationError(
             "Only members of the %(body)s can answer for this meeting.", params={"body": meeting.body}
         )
-    if response == Response.DEPUTY and deputy is None:
-        deputy = seat.deputy
+    now = now or timezone.now()
+    if meeting.is_cancelled or meeting.ends_at < now:
+        raise ValidationError("This meeting is cancelled or over: answers are closed.")
+    if response == Response.DEPUTY:
+        deputy = deputy or seat.deputy
         if deputy is None:
             raise ValidationError({"deputy": "Name the deputy who will attend in your place."})
+        if deputy.pk == person.pk:
+            raise ValidationError({"deputy": "You cannot be your own deputy."})
+        if deputy.pk != seat.deputy_id and deputy.organisation_id != seat.organisation_id:
+            raise ValidationError(
+                {"deputy": "A deputy is your named deputy or someone from %(org)s."},
+                params={"org": seat.organisation.name},
+            )
     attendance, _ = Attendance.objects.update_or_create(
         meeting=meeting,
         person=person,
@@ -464,7 +494,7 @@ def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None):
             "response": response,
             "deputy": deputy if response == Response.DEPUTY else None,
             "organisation": seat.organisation,
-            "responded_at": timezone.now(),
+            "responded_at": now,
         },
     )
     return attendance
@@ -500,7 +530,9 @@ def quorum(meeting: Meeting, attendances=None) -> dict:
 
     if attendances is None:
         attendances = Attendance.objects.filter(meeting=meeting, present=True).select_related("organisation")
-    present = [a for a in attendances if a.present]
+    # Observers attend but do not count towards the quorum.
+    observers = set(members_of(meeting).filter(role="observer").values_list("person_id", flat=True))
+    present = [a for a in attendances if a.present and a.person_id not in observers]
     body = meeting.body
     sectors_present = {a.organisation.sector for a in present if a.organisation_id}
     missing = [Sector(s).label for s in body.quorum_sectors or [] if s not in sectors_present]
@@ -534,6 +566,14 @@ def _ensure_minutes_editable(meeting: Meeting) -> None:
         raise ValidationError("These minutes are approved and locked: record an erratum instead.")
 
 
+def _mark_minutes_started(meeting: Meeting, by) -> None:
+    from meetings.models import MinutesStatus
+
+    if meeting.minutes_status == MinutesStatus.NONE:
+        meeting.minutes_status = MinutesStatus.DRAFT
+        _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
+
+
 def save_minute(*, item: AgendaItem, text: str, by):
     from meetings.models import Minute, MinutesStatus
 
@@ -558,13 +598,16 @@ def record_decision(*, item: AgendaItem, text: str, by):
         raise ValidationError({"text": "Write the decision."})
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
-        count = Decision.objects.filter(meeting=meeting).count()
+        # The body's decisions of that month are numbered in order: BRD-2026-11-3 is the Board's third
+        # decision in November 2026, whichever of that month's meetings made it. Never renumbered.
         local = timezone.localtime(meeting.starts_at)
-        reference = f"{meeting.body.code}-{local:%Y}-{local.month}-{count + 1}"
-        if meeting.body.meetings.filter(starts_at__year=local.year, starts_at__month=local.month).count() > 1:
-            reference = f"{meeting.body.code}-{local:%Y}-{local.month}-{local.day}-{count + 1}"
+        prefix = f"{meeting.body.code}-{local:%Y}-{local.month}-"
+        taken = Decision.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+        number = max((int(r.removeprefix(prefix)) for r in taken if r.removeprefix(prefix).isdigit()), default=0) + 1
+        reference = f"{prefix}{number}"
         decision = Decision(meeting=meeting, item=item, reference=reference, text=text.strip())
         _as(decision, by).save()
+        _mark_minutes_started(meeting, by)
     return decision
 
 
@@ -575,6 +618,7 @@ def record_action(*, item: AgendaItem, description: str, owner, due_on: date, by
     action = Action(meeting=item.meeting, item=item, description=description, owner=owner, due_on=due_on)
     action.full_clean()
     _as(action, by).save()
+    _mark_minutes_started(item.meeting, by)
     return action
 
 
@@ -590,10 +634,20 @@ def complete_action(*, action, update: str = "", by):
     return action
 
 
+def record_action_progress(*, action: Action, update: str, by) -> Action:
+    """Progress on an open action (services has `complete_action` for finishing one)."""
+    action.update = update
+    _as(action, by).save(update_fields=["update"])
+    return action
+
+
 def circulate_draft_minutes(*, meeting: Meeting, by) -> Meeting:
     from meetings.models import MinutesStatus
 
+    meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)  # the caller's copy may be stale
     _ensure_minutes_editable(meeting)
+    if meeting.minutes_status == MinutesStatus.NONE:
+        raise ValidationError("Write at least one minute, decision or action before circulating the draft.")
     meeting.minutes_status = MinutesStatus.CIRCULATED
     _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
     from meetings import documents
@@ -642,3 +696,18 @@ def record_erratum(*, meeting: Meeting, text: str, by):
 
     documents.request_minutes(meeting=meeting)
     return erratum
+
+
+# --- Calendar --------------------------------------------------------------------------------
+
+
+def replace_calendar_token(*, user) -> CalendarToken:
+    """A new secret for the user's private feed; the old address stops working at once."""
+    from meetings.models import new_feed_token
+
+    token, created = CalendarToken.objects.get_or_create(user=user)
+    if not created:
+        token.token = new_feed_token()
+        token.created_at = timezone.now()
+        token.save(update_fields=["token", "created_at"])
+    return token

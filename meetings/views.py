@@ -1,8 +1,563 @@
-from django.shortcuts import render
+"""Meetings' public and member pages, under /meetings/ (and seminars under /seminars/).
 
-from meetings.permissions import get_meeting_for_user
+Every record is reached through one fetch-and-authorise function (meetings.permissions, or the few
+below that those don't cover yet); whoever may not see a record gets the same 404 as for one that
+does not exist. What a page lists is filtered by the viewer's audience for the record's body
+(`permissions.levels_for`): restricted and members-only items, papers, decisions and actions never
+reach the template of anyone outside the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from diz_portal.models import DocumentStatus
+from meetings import documents, services
+from meetings.member_forms import (
+    ActionFilterForm,
+    ActionUpdateForm,
+    DecisionFilterForm,
+    DeclarationForm,
+    MeetingFilterForm,
+    PaperForm,
+    ReplacePaperForm,
+    ResponseForm,
+)
+from meetings.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    Declaration,
+    Meeting,
+    Paper,
+    PaperVersion,
+    Seminar,
+    SeminarFile,
+    Visibility,
+)
+from meetings.permissions import (
+    actions_visible_to,
+    can_see_agenda,
+    decisions_visible_to,
+    get_action_for_update,
+    get_document_for_download,
+    get_earlier_version_for_download,
+    get_item_for_upload,
+    get_item_for_user,
+    get_meeting_for_user,
+    get_paper_for_upload,
+    get_paper_version_for_download,
+    is_presenter,
+    levels_for,
+    may_read_paper,
+    member_body_ids,
+    uploaded_by,
+)
+from partners.models import GoverningBody
+from partners.permissions import is_programme_manager
+
+UPCOMING_LIMIT = 30
+PAST_PAGE_SIZE = 20
+ACTIONS_PAGE_SIZE = 50
+DECISIONS_PAGE_SIZE = 25
+SEMINARS_PAGE_SIZE = 20
+# A document queued for longer than this has not been picked up: the queue or its workers are down.
+QUEUED_TOO_LONG = timedelta(minutes=2)
+PENDING = {DocumentStatus.QUEUED, DocumentStatus.BUILDING}
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def seat_for(meeting: Meeting, user):
+    """The viewer's seat on the meeting's body on the day, or None (deputies have no seat)."""
+    if not user.is_authenticated or meeting.body_id not in member_body_ids(user):
+        return None
+    return services.members_of(meeting).filter(person=user).first()
+
+
+def documents_context(meeting: Meeting, user, *, now=None) -> dict:
+    """The context templates/meetings/_documents.html needs (the management page includes it too):
+    the documents this user may have, whether any is still being built (the page polls), and which
+    have waited too long for a worker."""
+    visible = documents.visible_documents(meeting, user)
+    waiting_since = (now or timezone.now()) - QUEUED_TOO_LONG
+    for document in visible:
+        document.waiting_for_worker = document.status == DocumentStatus.QUEUED and document.requested_at < waiting_since
+    return {
+        "meeting": meeting,
+        "documents": visible,
+        "documents_pending": any(document.status in PENDING for document in visible),
+        "show_document_problems": is_programme_manager(user),
+    }
+
+
+# --- Meetings --------------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET or None)
+    body = form.cleaned_data.get("body") if form.is_valid() else None
+    meetings = Meeting.objects.with_body()
+    if body:
+        meetings = meetings.filter(body=body)
+    now = timezone.now()
+    upcoming = list(meetings.upcoming(now)[: UPCOMING_LIMIT + 1])
+    past = Paginator(meetings.past(now), PAST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "body": body,
+            "upcoming": upcoming[:UPCOMING_LIMIT],
+            "more_upcoming": len(upcoming) > UPCOMING_LIMIT,
+            "page": past,
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+@dataclass
+class AgendaRow:
+    item: AgendaItem
+    starts_at: object
+    papers: list = field(default_factory=list)
+    declaration_form: DeclarationForm | None = None
+
+
+def _with_versions(papers) -> list[Paper]:
+    for paper in papers:
+        versions = list(paper.versions.all())  # newest first (prefetched)
+        paper.current = versions[0] if versions else None
+        paper.earlier = versions[1:]
+        paper.version_count = len(versions)
+    return [paper for paper in papers if paper.current is not None]
+
+
+def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
+    """Render the meeting page. `response_form` and `declaration` ((item id, form)) carry a
+    member's rejected input back to the page, beside the fields it belongs to."""
+    user = request.user
+    now = timezone.now()
+    manager = is_programme_manager(user)
+    levels = levels_for(user, meeting.body_id)
+    agenda_visible = can_see_agenda(user, meeting)
+
+    # Every item counts towards the timings; only those within the viewer's levels are shown.
+    items = list(meeting.items.select_related("presenter", "presenter_organisation"))
+    timings, ends_at = services.item_timings(meeting, items)
+    presenting = [item for item in items if is_presenter(user, item)]
+    shown = [(item, at) for item, at in timings if item.visibility in levels] if agenda_visible else []
+    item_ids = {item.pk for item, _ in shown} | {item.pk for item in presenting}
+    papers = _with_versions(
+        Paper.objects.filter(item_id__in=item_ids)
+        .select_related("item__meeting")
+        .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("-number")))
+        .order_by("position", "pk")
+    )
+    papers_by_item: dict[int, list[Paper]] = {}
+    for paper in papers:
+        papers_by_item.setdefault(paper.item_id, []).append(paper)
+
+    seat = seat_for(meeting, user)
+    rows = []
+    for item, at in shown:
+        row = AgendaRow(item=item, starts_at=at)
+        row.papers = [p for p in papers_by_item.get(item.pk, []) if p.visibility in levels]
+        if seat and not item.standing_kind:
+            if declaration and declaration[0] == item.pk:
+                row.declaration_form = declaration[1]
+            else:
+                row.declaration_form = DeclarationForm(prefix=f"item-{item.pk}")
+        rows.append(row)
+    for item in presenting:
+        item.all_papers = papers_by_item.get(item.pk, [])
+        for paper in item.all_papers:
+            paper.downloadable = may_read_paper(user, paper) or uploaded_by(user, paper.current)
+
+    attendance, declarations, can_respond = None, [], False
+    if seat:
+        attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
+        declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
+        can_respond = not meeting.is_cancelled and meeting.ends_at >= now
+        if response_form is None and can_respond:
+            initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
+            response_form = ResponseForm(initial=initial, seat=seat)
+
+    is_invitee = manager or meeting.body_id in member_body_ids(user) or bool(presenting)
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "ends_at": ends_at,
+        "agenda_visible": agenda_visible,
+        "hidden_count": len(timings) - len(shown) if agenda_visible else 0,
+        "is_manager": manager,
+        "show_joining_link": is_invitee and bool(meeting.joining_link) and not meeting.is_cancelled,
+        "presenting": presenting,
+        "seat": seat,
+        "attendance": attendance,
+        "declarations": declarations,
+        "can_respond": can_respond,
+        "response_form": response_form,
+        "papers_late": meeting.papers_are_late(now),
+        "restricted": Visibility.RESTRICTED,
+        # The form whose input was rejected, for the error summary at the top of the page.
+        "error_form": next((f for f in (response_form, declaration and declaration[1]) if f and f.errors), None),
+    }
+    context |= documents_context(meeting, user, now=now)
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+    return _meeting_page(request, meeting)
+
+
+@never_cache
+def meeting_documents(request, pk):
+    """The documents list on its own, which the meeting page polls while a document is building."""
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/_documents.html", documents_context(meeting, request.user))
+
+
+def _put_errors_on_form(form, error: ValidationError, *, default_field=None):
+    """A service's ValidationError beside the field it is about (or `default_field`, or the top)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+@require_POST
+def meeting_respond(request, pk):
+    """A member answers: attending, apologies, or sending a deputy."""
+    meeting = get_meeting_for_user(request.user, pk)
+    seat = seat_for(meeting, request.user)
+    if seat is None:
+        raise Http404
+    form = ResponseForm(request.POST, seat=seat)
+    if form.is_valid():
+        try:
+            attendance = services.respond_to_meeting(
+                meeting=meeting,
+                person=request.user,
+                response=form.cleaned_data["response"],
+                deputy=form.cleaned_data["deputy"],
+            )
+        except ValidationError as error:
+            _put_errors_on_form(form, error, default_field="response")
+        else:
+            message = f"Your answer is recorded: {attendance.get_response_display().lower()}"
+            if attendance.deputy_id:
+                message += f" ({attendance.deputy.name})"
+            messages.success(request, message + ".")
+            return redirect(meeting.get_absolute_url() + "#attendance")
+    return _meeting_page(request, meeting, response_form=form)
+
+
+@require_POST
+def item_declare(request, pk):
+    """A member declares an interest in an item."""
+    item = get_item_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, item.meeting_id)
+    if seat_for(meeting, request.user) is None:
+        raise Http404
+    form = DeclarationForm(request.POST, prefix=f"item-{item.pk}")
+    if form.is_valid():
+        try:
+            services.declare_interest(item=item, person=request.user, interest=form.cleaned_data["interest"])
+        except ValidationError as error:
+            _put_errors_on_form(form, error, default_field="interest")
+        else:
+            messages.success(request, f"Your interest in item {item.number} is recorded.")
+            return redirect(meeting.get_absolute_url() + "#declarations")
+    return _meeting_page(request, meeting, declaration=(item.pk, form))
+
+
+# --- Papers ----------------------------------------------------------------------------------
+
+
+def _file_response(file, *, filename: str, content_type: str | None = None, private: bool):
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    if private:
+        # Shared caches must never keep a file meant for some viewers only.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _is_public(item: AgendaItem, paper: Paper) -> bool:
+    return item.meeting.is_published and Visibility.PUBLIC == item.visibility == paper.visibility
+
+
+def paper_download(request, pk):
+    version = get_paper_version_for_download(request.user, pk)
+    paper = version.paper
+    return _file_response(
+        version.file,
+        filename=version.original_name,
+        content_type=version.content_type,
+        private=not _is_public(paper.item, paper),
+    )
+
+
+@login_required
+def paper_version_download(request, pk):
+    version = get_earlier_version_for_download(request.user, pk)
+    name, dot, extension = version.original_name.rpartition(".")
+    filename = f"{name} (version {version.number}){dot}{extension}" if dot else version.original_name
+    return _file_response(version.file, filename=filename, content_type=version.content_type, private=True)
+
+
+def _late_note(version: PaperVersion, meeting: Meeting) -> str:
+    if not version.is_late:
+        return ""
+    due = timezone.localtime(meeting.papers_due_at)
+    return f" Papers were due by {due:%H:%M} on {due:%-d %B}, so it is marked late."
+
+
+@login_required
+def paper_add(request, pk):
+    item = get_item_for_upload(request.user, pk)
+    meeting = item.meeting
+    form = PaperForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            paper = services.add_paper(
+                item=item,
+                title=data["title"],
+                upload=data["file"],
+                by=request.user,
+                **{name: data[name] for name in PaperForm.COVER_SHEET},
+            )
+        except ValidationError as error:
+            _put_errors_on_form(form, error, default_field="file")
+        else:
+            version = paper.versions.get()
+            messages.success(request, f"“{paper.title}” is added to item {item.number}.{_late_note(version, meeting)}")
+            return redirect(meeting.get_absolute_url() + f"#item-{item.pk}")
+    return render(request, "meetings/paper_form.html", {"form": form, "item": item, "meeting": meeting})
+
+
+@login_required
+def paper_replace(request, pk):
+    paper = get_paper_for_upload(request.user, pk)
+    item, meeting = paper.item, paper.item.meeting
+    form = ReplacePaperForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.replace_paper(paper=paper, upload=form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:
+            _put_errors_on_form(form, error, default_field="file")
+        else:
+            messages.success(
+                request, f"Version {version.number} of “{paper.title}” is uploaded.{_late_note(version, meeting)}"
+            )
+            return redirect(meeting.get_absolute_url() + f"#item-{item.pk}")
+    current = paper.versions.order_by("-number").first()
+    return render(
+        request,
+        "meetings/paper_replace.html",
+        {"form": form, "paper": paper, "item": item, "meeting": meeting, "current": current},
+    )
+
+
+def document_download(request, pk):
+    document, meeting = get_document_for_download(request.user, pk)
+    name, audience = documents.split_kind(document.kind)
+    filename = f"{meeting.body.slug}-{meeting.local_date:%Y-%m-%d}-{name}-{audience}-v{document.version}.pdf"
+    return _file_response(
+        document.file, filename=filename, content_type="application/pdf", private=audience != "public"
+    )
+
+
+# --- Calendar subscription page (the feeds are in meetings/feeds.py) ------------------------
+
+
+@login_required
+def calendar_page(request):
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "token": token,
+            "public_feed": request.build_absolute_uri(reverse("meetings:calendar_public")),
+            "private_feed": (
+                request.build_absolute_uri(reverse("meetings:calendar_private", kwargs={"token": token.token}))
+                if token
+                else ""
+            ),
+            "bodies": GoverningBody.objects.order_by("display_order", "name"),
+        },
+    )
+
+
+@login_required
+def calendar_replace(request):
+    """GET asks for confirmation (replacing breaks every calendar subscribed to the old address);
+    POST creates or replaces the address."""
+    token = CalendarToken.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        services.replace_calendar_token(user=request.user)
+        if token:
+            messages.success(request, "Your private calendar address is replaced: the old one no longer works.")
+        else:
+            messages.success(request, "Your private calendar address is ready.")
+        return redirect("meetings:calendar")
+    return render(request, "meetings/calendar_replace.html", {"token": token})
+
+
+# --- Actions and decisions -------------------------------------------------------------------
+
+
+def _item_visible(user, item: AgendaItem | None, meeting: Meeting) -> bool:
+    return item is not None and can_see_agenda(user, meeting) and item.visibility in levels_for(user, meeting.body_id)
+
+
+@login_required
+def action_list(request):
+    form = ActionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    actions = actions_visible_to(request.user)
+    if filters.get("body"):
+        actions = actions.filter(meeting__body=filters["body"])
+    show = filters.get("show")
+    if show == "open":
+        actions = actions.open()
+    elif show == "overdue":
+        actions = actions.overdue()
+    elif show == ActionStatus.DONE:
+        actions = actions.filter(status=ActionStatus.DONE)
+    page = Paginator(actions.order_by("-status", "due_on", "pk"), ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/action_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "sits_on_a_body": is_programme_manager(request.user) or bool(member_body_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def my_actions(request):
+    actions = list(
+        Action.objects.filter(owner=request.user)
+        .select_related("meeting__body", "item")
+        .order_by("-status", "due_on", "pk")
+    )
+    for action in actions:
+        action.item_visible = _item_visible(request.user, action.item, action.meeting)
+    return render(
+        request,
+        "meetings/my_actions.html",
+        {
+            "open_actions": [a for a in actions if a.status == ActionStatus.OPEN],
+            "done_actions": [a for a in actions if a.status == ActionStatus.DONE],
+        },
+    )
+
+
+@login_required
+def action_update(request, pk):
+    action = get_action_for_update(request.user, pk)
+    form = ActionUpdateForm(request.POST or None, initial={"update": action.update})
+    if request.method == "POST" and form.is_valid():
+        update = form.cleaned_data["update"].strip()
+        if form.cleaned_data["done"] and action.status == ActionStatus.OPEN:
+            services.complete_action(action=action, update=update, by=request.user)
+            messages.success(request, "The action is marked done.")
+        else:
+            services.record_action_progress(action=action, update=update or action.update, by=request.user)
+            messages.success(request, "Your update is saved.")
+        return redirect("meetings:my_actions" if action.owner_id == request.user.pk else "meetings:actions")
+    return render(
+        request,
+        "meetings/action_update.html",
+        {"form": form, "action": action, "item_visible": _item_visible(request.user, action.item, action.meeting)},
+    )
+
+
+def decision_list(request):
+    form = DecisionFilterForm(request.GET or None)
+    decisions = decisions_visible_to(request.user)
+    if form.is_valid():
+        filters = form.cleaned_data
+        if filters["q"].strip():
+            words = filters["q"].strip()
+            decisions = decisions.filter(Q(reference__icontains=words) | Q(text__icontains=words))
+        if filters["body"]:
+            decisions = decisions.filter(meeting__body=filters["body"])
+        if filters["date_from"]:
+            decisions = decisions.filter(meeting__starts_at__date__gte=filters["date_from"])
+        if filters["date_to"]:
+            decisions = decisions.filter(meeting__starts_at__date__lte=filters["date_to"])
+    page = Paginator(decisions.order_by("-meeting__starts_at", "-pk"), DECISIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {"form": form, "page": page, "filter_query": query.urlencode(), "restricted": Visibility.RESTRICTED},
+    )
+
+
+# --- Seminars (public) -----------------------------------------------------------------------
+
+
+def seminar_list(request):
+    seminars = Seminar.objects.annotate(file_count=Count("files")).order_by("-held_on", "pk")
+    page = Paginator(seminars, SEMINARS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "meetings/seminar_list.html", {"page": page, "filter_query": ""})
+
+
+def seminar_detail(request, slug):
+    seminar = get_object_or_404(Seminar.objects.prefetch_related("files"), slug=slug)
+    return render(request, "meetings/seminar_detail.html", {"seminar": seminar})
+
+
+def _basename(file) -> str:
+    return file.name.rsplit("/", 1)[-1]
+
+
+def seminar_report(request, slug):
+    seminar = get_object_or_404(Seminar, slug=slug)
+    if not seminar.executive_report:
+        raise Http404
+    return _file_response(seminar.executive_report, filename=_basename(seminar.executive_report), private=False)
+
+
+def seminar_file(request, pk):
+    seminar_file = get_object_or_404(SeminarFile, pk=pk)
+    return _file_response(seminar_file.file, filename=_basename(seminar_file.file), private=False)

@@ -27,3 +27,48 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// <div id="documents" data-diz-poll="/meetings/1/documents/"> is a fragment the server can also
+// send on its own (a meeting's documents while they are being built). Every 3 seconds it is fetched
+// again and its content swapped in, until the new copy no longer carries data-diz-poll (nothing
+// left to wait for); after a couple of minutes it slows to every 15 seconds. Without JavaScript the
+// fragment offers a "Refresh" link instead.
+const POLL_MS = 3000;
+const SLOW_POLL_MS = 15000;
+const SLOW_AFTER = 40;
+
+function pollFragment(element, attempt = 0, lastHtml = element.innerHTML) {
+  const url = element.getAttribute("data-diz-poll");
+  if (!url) {
+    return;
+  }
+  window.setTimeout(async () => {
+    let fresh = null;
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (response.ok) {
+        const template = document.createElement("template");
+        template.innerHTML = (await response.text()).trim();
+        fresh = template.content.querySelector(`#${CSS.escape(element.id)}`);
+      }
+    } catch (error) {
+      // Offline, or the server is restarting: try again at the next tick.
+    }
+    let html = lastHtml;
+    if (fresh) {
+      html = fresh.innerHTML;
+      // Swap only what changed, so that keyboard focus and screen readers are not disturbed
+      // every few seconds.
+      if (html !== lastHtml) {
+        element.innerHTML = html;
+      }
+      if (!fresh.hasAttribute("data-diz-poll")) {
+        element.removeAttribute("data-diz-poll");
+        return;
+      }
+    }
+    pollFragment(element, attempt + 1, html);
+  }, attempt >= SLOW_AFTER ? SLOW_POLL_MS : POLL_MS);
+}
+
+document.querySelectorAll("[data-diz-poll][id]").forEach((element) => pollFragment(element));

@@ -120,3 +120,19 @@ def test_presenters_without_a_paper_are_reminded_once_before_the_deadline(meetin
     assert SentEmail.objects.filter(to="bob@example.org").count() == 1
     assert "because you are the named presenter" in mail.outbox[0].body
     assert reminders.send_paper_reminders(now=meeting.papers_due_at - timedelta(days=10)) == 0  # too early
+
+
+def test_observers_attend_but_do_not_count_towards_the_quorum(meeting, carol, alice):
+    body = meeting.body
+    body.quorum_count, body.quorum_sectors = 2, []
+    body.save()
+    observer = UserFactory()
+    MembershipFactory(body=body, person=observer, role="observer")
+    services.record_attendance(meeting=meeting, present_ids={carol.pk, observer.pk}, deputy_present_ids=set(), by=alice)
+    result = services.quorum(Meeting.objects.get(pk=meeting.pk))
+    assert (result["present"], result["is_quorate"]) == (1, False)
+
+
+def test_draft_minutes_cannot_be_circulated_before_anything_is_written(meeting, alice):
+    with pytest.raises(ValidationError):
+        services.circulate_draft_minutes(meeting=meeting, by=alice)

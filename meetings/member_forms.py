@@ -1,0 +1,141 @@
+"""Forms on the meetings pages members, presenters and the public use (the programme manager's
+forms are in meetings/forms.py). Forms only read and check input: the use-cases are in services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from diz_portal.forms import DateInput, Form
+from meetings.models import ActionStatus, Response
+from partners.models import GoverningBody, User
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    """Bodies by their slug, so filtered addresses read well (?body=board)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=GoverningBody.objects.order_by("display_order", "name"),
+            to_field_name="slug",
+            required=False,
+            empty_label="All bodies",
+            **kwargs,
+        )
+
+
+class MeetingFilterForm(Form):
+    body = BodyChoiceField()
+
+
+class ActionFilterForm(Form):
+    SHOW = [("", "All actions"), ("open", "Open"), ("overdue", "Overdue"), (ActionStatus.DONE, "Done")]
+
+    body = BodyChoiceField()
+    show = forms.ChoiceField(choices=SHOW, required=False)
+
+
+class DecisionFilterForm(Form):
+    q = forms.CharField(label="Search decisions", max_length=200, required=False, help_text="A reference or words.")
+    body = BodyChoiceField()
+    date_from = forms.DateField(label="Meetings from", required=False, widget=DateInput())
+    date_to = forms.DateField(label="Meetings to", required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return cleaned
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+class ResponseForm(Form):
+    response = forms.ChoiceField(
+        label="Will you attend?",
+        choices=Response.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you will attend, send apologies or send a deputy."},
+    )
+    deputy = forms.ModelChoiceField(
+        label="If you send a deputy, who will attend in your place?",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="My usual deputy",
+    )
+
+    def __init__(self, *args, seat, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A deputy comes from the member's own organisation (the seat is the organisation's).
+        self.fields["deputy"].queryset = User.objects.filter(
+            organisation_id=seat.organisation_id, is_active=True
+        ).exclude(pk=seat.person_id)
+        if seat.deputy_id:
+            self.fields["deputy"].help_text = f"Your usual deputy is {seat.deputy.name}."
+        else:
+            self.fields["deputy"].empty_label = "Choose someone"
+            self.fields["deputy"].help_text = "You have no usual deputy: choose who will come."
+
+
+class DeclarationForm(Form):
+    interest = forms.CharField(
+        label="Your interest",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the interest is, and whether it is pecuniary, personal or prejudicial.",
+        error_messages={"required": "Describe the interest."},
+    )
+
+
+# --- Presenters ------------------------------------------------------------------------------
+
+
+class PaperForm(Form):
+    title = forms.CharField(max_length=200, label="Title of the paper", error_messages={"required": "Enter a title."})
+    purpose = forms.CharField(
+        label="Purpose of the paper",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the paper is for."},
+    )
+    decision_sought = forms.CharField(label="Decision sought", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    finance = forms.CharField(label="Financial implications", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    risk = forms.CharField(label="Risks", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    equality = forms.CharField(label="Equality implications", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    data_protection = forms.CharField(
+        label="Data protection implications", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    file = forms.FileField(
+        label="Upload the paper",
+        help_text="A PDF, Word, OpenDocument, Excel or PowerPoint file. PDFs go into the board pack as they are.",
+        error_messages={"required": "Choose the file to upload.", "empty": "The file is empty."},
+    )
+
+    COVER_SHEET = ["purpose", "decision_sought", "finance", "risk", "equality", "data_protection"]
+
+
+class ReplacePaperForm(Form):
+    file = forms.FileField(
+        label="Upload the new version",
+        help_text="A PDF, Word, OpenDocument, Excel or PowerPoint file. Earlier versions are kept.",
+        error_messages={"required": "Choose the file to upload.", "empty": "The file is empty."},
+    )
+
+
+class ActionUpdateForm(Form):
+    update = forms.CharField(
+        label="Progress",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What has been done, or how the action was completed.",
+    )
+    done = forms.BooleanField(label="This action is done", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("done") and not (cleaned.get("update") or "").strip():
+            self.add_error("update", "Write an update, or mark the action done.")
+        return cleaned
