@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -141,6 +142,8 @@ def _agenda_context(meeting: Meeting, audience: str) -> dict:
     open_actions = list(
         Action.objects.open()
         .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
+        # An action from a restricted item stays out of the public and partners' packs.
+        .filter(Q(item__isnull=True) | Q(item__visibility__in=levels))
         .select_related("owner", "meeting")
         .order_by("due_on")
     )

@@ -203,10 +203,21 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
             response_form = ResponseForm(initial=initial, seat=seat)
 
+    # The action log item lists the body's open actions from earlier meetings, at the viewer's levels.
+    open_actions = []
+    if agenda_visible and any(item.standing_kind == "actions" for item, _at in shown):
+        open_actions = list(
+            Action.objects.open()
+            .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
+            .filter(Q(item__isnull=True) | Q(item__visibility__in=levels))
+            .select_related("owner")
+            .order_by("due_on")
+        )
     is_invitee = manager or meeting.body_id in member_body_ids(user) or bool(presenting)
     context = {
         "meeting": meeting,
         "rows": rows,
+        "open_actions": open_actions,
         "ends_at": ends_at,
         "agenda_visible": agenda_visible,
         "hidden_count": len(timings) - len(shown) if agenda_visible else 0,

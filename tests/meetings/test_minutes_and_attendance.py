@@ -136,3 +136,31 @@ def test_observers_attend_but_do_not_count_towards_the_quorum(meeting, carol, al
 def test_draft_minutes_cannot_be_circulated_before_anything_is_written(meeting, alice):
     with pytest.raises(ValidationError):
         services.circulate_draft_minutes(meeting=meeting, by=alice)
+
+
+def test_open_actions_appear_under_the_next_agenda_action_log_but_not_restricted_ones_for_the_public(
+    meeting, next_meeting, alice, carol, client, django_capture_on_commit_callbacks
+):
+    public_item = services.add_item(meeting=meeting, title="Inclusion", by=alice)
+    secret_item = services.add_item(
+        meeting=meeting, title="Pricing", visibility="restricted", restriction_reason="Commercial", by=alice
+    )
+    services.record_action(
+        item=public_item, description="Circulate the survey", owner=carol, due_on=date(2099, 1, 1), by=alice
+    )
+    services.record_action(
+        item=secret_item, description="Renegotiate the price", owner=carol, due_on=date(2099, 1, 1), by=alice
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        published = services.publish_agenda(meeting=next_meeting, by=alice)
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "Circulate the survey" in page and "Renegotiate the price" not in page
+    from pypdf import PdfReader
+
+    from meetings import documents
+
+    docs = {d.kind: d for d in documents.documents_for(published)}
+    public_pack = "".join(p.extract_text() for p in PdfReader(docs["pack:public"].file.path).pages)
+    members_pack = "".join(p.extract_text() for p in PdfReader(docs["pack:members"].file.path).pages)
+    assert "Circulate the survey" in public_pack and "Renegotiate the price" not in public_pack
+    assert "Renegotiate the price" in members_pack
