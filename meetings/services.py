@@ -42,34 +42,18 @@ def _as(instance, by):
 
 
 def add_standing_items(*, meeting: Meeting, by=None) -> None:
-    """The body's standing items, numbered around an empty middle for the meeting's business."""
-    number = 1
-    for kind, minutes in STANDING_BEFORE:
-        _as(
-            AgendaItem(
-                meeting=meeting,
-                number=number,
-                title=kind.label,
-                standing_kind=kind,
-                duration_minutes=minutes,
-                purpose=Purpose.INFORMATION,
-            ),
-            by,
-        ).save()
-        number += 1
-    for kind, minutes in STANDING_AFTER:
-        _as(
-            AgendaItem(
-                meeting=meeting,
-                number=number,
-                title=kind.label,
-                standing_kind=kind,
-                duration_minutes=minutes,
-                purpose=Purpose.INFORMATION,
-            ),
-            by,
-        ).save()
-        number += 1
+    """The body's standing items: the opening ones, then (once business is added between them,
+    by `add_item`) the closing ones."""
+    for number, (kind, minutes) in enumerate([*STANDING_BEFORE, *STANDING_AFTER], start=1):
+        item = AgendaItem(
+            meeting=meeting,
+            number=number,
+            title=kind.label,
+            standing_kind=kind,
+            duration_minutes=minutes,
+            purpose=Purpose.INFORMATION,
+        )
+        _as(item, by).save()
 
 
 def _create_meeting(meeting: Meeting, papers_due_working_days: int, by) -> Meeting:

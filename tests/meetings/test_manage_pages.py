@@ -32,20 +32,12 @@ from meetings.models import (
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.meetings.conftest import pdf_upload
+from tests.support.forms import field_error
 
 
 @pytest.fixture
 def pm_client(client, alice):
     return sign_in(client, alice)
-
-
-def field_error(response, field):
-    """The error message rendered beside `field` (GOV.UK's error-message element for it)."""
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    assert marker in html, f"No error shown beside {field}"
-    start = html.index(marker)
-    return html[start : html.index("</p>", start)]
 
 
 def page_text(response) -> str:

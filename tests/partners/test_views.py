@@ -10,6 +10,7 @@ from django.urls import reverse
 from partners.models import Membership, Organisation, User
 from tests.conftest import ALICE_TOTP_SECRET, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.forms import field_error
 
 VALID_ORGANISATION = {
     "name": "Stansted Digital Ltd",
@@ -32,15 +33,6 @@ VALID_ORGANISATION = {
 @pytest.fixture
 def pm_client(client, alice):
     return sign_in(client, alice)
-
-
-def field_error(response, field):
-    """The error message rendered beside `field` (GOV.UK's error-message element for it)."""
-    html = response.content.decode()
-    marker = f'id="id_{field}_error"'
-    assert marker in html, f"No error shown beside {field}"
-    start = html.index(marker)
-    return html[start : html.index("</p>", start)]
 
 
 # --- Organisations ---------------------------------------------------------------------------
