@@ -14,7 +14,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from diz_portal.models import DocumentStatus, GeneratedDocument
-from meetings.models import LEVELS_FOR, Action, AgendaItem, Decision, Meeting, MinutesStatus, Paper, PaperVersion
+from meetings.models import (
+    LEVELS_FOR,
+    Action,
+    AgendaItem,
+    Decision,
+    Declaration,
+    Meeting,
+    MinutesStatus,
+    Paper,
+    PaperVersion,
+)
 from partners.models import Membership
 from partners.permissions import is_partner_officer, is_programme_manager
 
@@ -185,13 +195,13 @@ def actions_visible_to(user):
     )
 
 
-def decisions_visible_to(user):
-    """Outside a body: decisions on items within the viewer's levels, once the minutes are approved
-    (never a restricted or members-only one). Members: their bodies' decisions at every level, once
-    the draft minutes are circulated. The programme manager: all."""
-    decisions = Decision.objects.select_related("meeting__body", "item")
+def _minutes_rule(user) -> Q | None:
+    """Which meetings' minuted records (decisions, declarations) a viewer may read: outside a body,
+    those on items within the viewer's levels once the minutes are approved (never a restricted or
+    members-only one); members, their bodies' at every level once the draft is circulated. None
+    means everything (the programme manager)."""
     if is_programme_manager(user):
-        return decisions
+        return None
     outside_levels = LEVELS_FOR["partners" if is_partner_officer(user) else "public"]
     rule = Q(meeting__minutes_status=MinutesStatus.APPROVED, item__visibility__in=outside_levels)
     bodies = member_body_ids(user)
@@ -200,4 +210,17 @@ def decisions_visible_to(user):
             meeting__body_id__in=bodies,
             meeting__minutes_status__in=[MinutesStatus.CIRCULATED, MinutesStatus.APPROVED],
         )
-    return decisions.filter(rule)
+    return rule
+
+
+def decisions_visible_to(user):
+    decisions = Decision.objects.select_related("meeting__body", "item")
+    rule = _minutes_rule(user)
+    return decisions if rule is None else decisions.filter(rule)
+
+
+def declarations_visible_to(user):
+    """The register of interests declared at meetings, on the same rule as the decisions."""
+    declarations = Declaration.objects.select_related("meeting__body", "item", "person")
+    rule = _minutes_rule(user)
+    return declarations if rule is None else declarations.filter(rule)

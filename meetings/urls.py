@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/actions/mine/", views.my_actions, name="my_actions"),
     path("meetings/actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("meetings/decisions/", views.decision_list, name="decisions"),
+    path("meetings/declarations/", views.declaration_list, name="declarations"),
     # Smart Place Seminars.
     path("seminars/", views.seminar_list, name="seminars"),
     path("seminars/files/<int:pk>/download/", views.seminar_file, name="seminar_file"),

@@ -55,6 +55,7 @@ from meetings.permissions import (
     actions_visible_to,
     can_see_agenda,
     decisions_visible_to,
+    declarations_visible_to,
     get_action_for_update,
     get_document_for_download,
     get_earlier_version_for_download,
@@ -541,6 +542,29 @@ def decision_list(request):
         request,
         "meetings/decision_list.html",
         {"form": form, "page": page, "filter_query": query.urlencode(), "restricted": Visibility.RESTRICTED},
+    )
+
+
+def declaration_list(request):
+    """The register of interests declared at meetings, newest first, filtered by body."""
+    body_slug = request.GET.get("body", "")
+    declarations = declarations_visible_to(request.user)
+    bodies = list(GoverningBody.objects.order_by("display_order", "name"))
+    if body_slug:
+        declarations = declarations.filter(meeting__body__slug=body_slug)
+    page = Paginator(declarations.order_by("-meeting__starts_at", "-pk"), DECISIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/declaration_list.html",
+        {
+            "page": page,
+            "bodies": bodies,
+            "body_slug": body_slug,
+            "filter_query": f"body={body_slug}" if body_slug else "",
+            "restricted": Visibility.RESTRICTED,
+        },
     )
 
 

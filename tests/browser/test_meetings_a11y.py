@@ -85,6 +85,7 @@ PAGES = [
     ("seminar", None, lambda w: w["seminar"].get_absolute_url(), "Smart places and the NHS"),
     ("decisions", None, lambda w: "/meetings/decisions/", "Decisions register"),
     ("decisions-member", "carol", lambda w: "/meetings/decisions/?q=agreed", "Decisions register"),
+    ("declarations", "carol", lambda w: "/meetings/declarations/", "Register of interests declared at meetings"),
     ("action-log", "carol", lambda w: "/meetings/actions/", "Action log"),
     ("my-actions", "carol", lambda w: "/meetings/actions/mine/", "My actions"),
     ("calendar", "carol", lambda w: "/meetings/calendar/", "Meetings in your calendar"),

@@ -57,6 +57,7 @@ ROWS: dict = {
     "meetings:actions": (None, signed_in(200)),
     "meetings:my_actions": (None, signed_in(200)),
     "meetings:action_update": (lambda w: {"pk": w["carol_action"].pk}, members_only(anonymous=LOGIN)),
+    "meetings:declarations": (None, everyone(200)),
     "meetings:decisions": (None, everyone(200)),
     # Smart Place Seminars are public, files included.
     "meetings:seminars": (None, everyone(200)),
