@@ -367,6 +367,22 @@ def notify(*, document: GeneratedDocument, meeting: Meeting) -> int:
                     subject=subject,
                     body=body,
                 )
+    if (
+        document.kind == "minutes:members"
+        and document.status == DocumentStatus.READY
+        and meeting.minutes_status == MinutesStatus.CIRCULATED
+    ):
+        for seat in members_of(meeting):
+            body = render_to_string(
+                "meetings/email/draft_minutes.txt",
+                {"person": seat.person, "meeting": meeting, "link": link, "seat": seat, "partnership": partnership},
+            )
+            sent += send_once(
+                key=f"meetings.draft-minutes:{meeting.pk}:v{document.version}:{seat.person_id}",
+                to=seat.person.email,
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Draft minutes of the {meeting}",
+                body=body,
+            )
     if document.problems:
         managers = User.objects.filter(groups__name=PROGRAMME_MANAGER_GROUP, is_active=True)
         for manager in managers:

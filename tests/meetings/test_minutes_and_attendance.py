@@ -164,3 +164,17 @@ def test_open_actions_appear_under_the_next_agenda_action_log_but_not_restricted
     members_pack = "".join(p.extract_text() for p in PdfReader(docs["pack:members"].file.path).pages)
     assert "Circulate the survey" in public_pack and "Renegotiate the price" not in public_pack
     assert "Renegotiate the price" in members_pack
+
+
+def test_circulating_draft_minutes_emails_each_member_once(item, carol, alice, django_capture_on_commit_callbacks):
+    services.save_minute(item=item, text="Discussed.", by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circulate_draft_minutes(meeting=item.meeting, by=alice)
+    to_carol = [m for m in mail.outbox if m.to == ["carol@example.org"] and "Draft minutes" in m.subject]
+    assert len(to_carol) == 1
+    assert "because you sit on the Board" in to_carol[0].body
+    from meetings import documents
+
+    members_minutes = documents.documents_for(item.meeting).get(kind="minutes:members")
+    documents.build(document_id=members_minutes.pk)
+    assert len([m for m in mail.outbox if m.to == ["carol@example.org"] and "Draft minutes" in m.subject]) == 1
