@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from diz_portal.forms import DateInput, Form
-from meetings.models import ActionStatus, Response
+from meetings.models import ActionStatus, Meeting, Purpose, Response
 from partners.models import GoverningBody, User
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -138,4 +138,31 @@ class ActionUpdateForm(Form):
         cleaned = super().clean()
         if not cleaned.get("done") and not (cleaned.get("update") or "").strip():
             self.add_error("update", "Write an update, or mark the action done.")
+        return cleaned
+
+
+class ProposeItemForm(Form):
+    """A member proposes an item for a future meeting of a body they sit on."""
+
+    body = forms.ModelChoiceField(queryset=GoverningBody.objects.none(), empty_label=None)
+    title = forms.CharField(max_length=200, label="What should the meeting discuss?")
+    purpose = forms.ChoiceField(choices=Purpose.choices)
+    target_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), required=False, label="For the meeting on", empty_label="The next one possible"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Why, and what you need")
+
+    def __init__(self, *args, body_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = GoverningBody.objects.filter(pk__in=body_ids).order_by("display_order", "name")
+        self.fields["target_meeting"].queryset = (
+            Meeting.objects.upcoming().filter(body_id__in=body_ids, status="scheduled").select_related("body")
+        )
+        self.fields["target_meeting"].label_from_instance = str
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, body = cleaned.get("target_meeting"), cleaned.get("body")
+        if meeting and body and meeting.body_id != body.pk:
+            self.add_error("target_meeting", "Choose a meeting of the body you are proposing to.")
         return cleaned

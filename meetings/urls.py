@@ -31,6 +31,7 @@ urlpatterns = [
     path("meetings/actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("meetings/decisions/", views.decision_list, name="decisions"),
     path("meetings/declarations/", views.declaration_list, name="declarations"),
+    path("meetings/forward-plan/propose/", views.forward_plan_propose, name="propose_item"),
     # Smart Place Seminars.
     path("seminars/", views.seminar_list, name="seminars"),
     path("seminars/files/<int:pk>/download/", views.seminar_file, name="seminar_file"),

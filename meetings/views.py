@@ -34,6 +34,7 @@ from meetings.member_forms import (
     DeclarationForm,
     MeetingFilterForm,
     PaperForm,
+    ProposeItemForm,
     ReplacePaperForm,
     ResponseForm,
 )
@@ -543,6 +544,34 @@ def decision_list(request):
         "meetings/decision_list.html",
         {"form": form, "page": page, "filter_query": query.urlencode(), "restricted": Visibility.RESTRICTED},
     )
+
+
+@login_required
+def forward_plan_propose(request):
+    """Members (and the programme manager) propose items for future meetings of their bodies."""
+    body_ids = (
+        set(GoverningBody.objects.values_list("pk", flat=True))
+        if is_programme_manager(request.user)
+        else (member_body_ids(request.user))
+    )
+    if not body_ids:
+        raise Http404
+    form = ProposeItemForm(request.POST or None, body_ids=body_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.propose_forward_item(
+            body=data["body"],
+            title=data["title"],
+            purpose=data["purpose"],
+            presenter=request.user,
+            organisation=request.user.organisation,
+            target_meeting=data["target_meeting"],
+            notes=data["notes"],
+            by=request.user,
+        )
+        messages.success(request, f"Thank you: the programme team will consider “{data['title']}” for the agenda.")
+        return redirect("partners:dashboard")
+    return render(request, "meetings/forward_plan_propose.html", {"form": form})
 
 
 def declaration_list(request):

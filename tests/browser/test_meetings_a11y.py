@@ -86,6 +86,7 @@ PAGES = [
     ("decisions", None, lambda w: "/meetings/decisions/", "Decisions register"),
     ("decisions-member", "carol", lambda w: "/meetings/decisions/?q=agreed", "Decisions register"),
     ("declarations", "carol", lambda w: "/meetings/declarations/", "Register of interests declared at meetings"),
+    ("propose-item", "carol", lambda w: "/meetings/forward-plan/propose/", "Propose an item for a meeting"),
     ("action-log", "carol", lambda w: "/meetings/actions/", "Action log"),
     ("my-actions", "carol", lambda w: "/meetings/actions/mine/", "My actions"),
     ("calendar", "carol", lambda w: "/meetings/calendar/", "Meetings in your calendar"),

@@ -57,6 +57,10 @@ ROWS: dict = {
     "meetings:actions": (None, signed_in(200)),
     "meetings:my_actions": (None, signed_in(200)),
     "meetings:action_update": (lambda w: {"pk": w["carol_action"].pk}, members_only(anonymous=LOGIN)),
+    "meetings:propose_item": (
+        None,
+        {"anonymous": LOGIN, "officer": 404, "other_member": 200, "member": 200, "pm": 200},
+    ),
     "meetings:declarations": (None, everyone(200)),
     "meetings:decisions": (None, everyone(200)),
     # Smart Place Seminars are public, files included.

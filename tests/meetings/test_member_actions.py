@@ -491,3 +491,47 @@ def test_the_calendar_page_makes_the_same_queries(client, carol, grower):
     CalendarToken.objects.create(user=carol)
     sign_in(client, carol)
     assert_constant_queries(client, reverse("meetings:calendar"), grower, bound=10)
+
+
+def test_a_member_proposes_an_item_for_their_body_and_a_partner_officer_cannot(
+    client, carol, bob, board, steering_group
+):
+    from meetings.models import ForwardPlanItem
+
+    sign_in(client, carol)
+    response = client.post(
+        reverse("meetings:propose_item"), {"body": board.pk, "title": "Cyber resilience", "purpose": "discussion"}
+    )
+    assert response.status_code == 302
+    proposal = ForwardPlanItem.objects.get()
+    assert (proposal.body, proposal.presenter, proposal.status) == (board, carol, "proposed")
+    refused = client.post(
+        reverse("meetings:propose_item"), {"body": steering_group.pk, "title": "Not my body", "purpose": "discussion"}
+    )
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert ForwardPlanItem.objects.count() == 1
+    sign_in(client, bob)
+    assert (
+        client.post(reverse("meetings:propose_item"), {"body": board.pk, "title": "x", "purpose": "x"}).status_code
+        == 404
+    )
+
+
+def test_the_proposal_page_makes_a_constant_number_of_queries(client, carol, board, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+    from tests.support.queries import assert_constant_queries
+
+    sign_in(client, carol)
+
+    def grow():
+        for n in range(1, 8):
+            starts = timezone.now() + timedelta(days=30 * n)
+            meeting_services.schedule_meeting(
+                body=board, starts_at=starts, ends_at=starts + timedelta(hours=1), by=alice
+            )
+
+    assert_constant_queries(client, reverse("meetings:propose_item"), grow, bound=12)
