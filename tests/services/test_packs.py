@@ -93,3 +93,38 @@ def test_an_agenda_published_while_redis_is_down_is_recorded_and_built_when_it_i
     GeneratedDocument.objects.update(requested_at=timezone.now() - timedelta(minutes=5))
     assert requeue_stale_documents.delay().get(timeout=30) == len(documents.PUBLICATION_KINDS)
     assert wait_for(lambda: all_ready(meeting), timeout=120)
+
+
+def test_a_damaged_or_password_protected_paper_does_not_stop_the_pack_on_a_worker(worker, meeting, alice):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from tests.meetings.conftest import make_pdf
+
+    item = meeting.items.get(title="Workstream 1")
+    services.add_paper(
+        item=item,
+        title="Broken annex",
+        purpose="x",
+        upload=SimpleUploadedFile("broken.pdf", b"%PDF-1.7\n1 0 obj <<"),
+        by=alice,
+    )
+    writer = PdfWriter(clone_from=io.BytesIO(make_pdf()))
+    writer.encrypt("secret")
+    locked = io.BytesIO()
+    writer.write(locked)
+    services.add_paper(
+        item=item,
+        title="Locked annex",
+        purpose="x",
+        upload=SimpleUploadedFile("locked.pdf", locked.getvalue()),
+        by=alice,
+    )
+    services.publish_agenda(meeting=meeting, by=alice)
+    assert wait_for(lambda: all_ready(meeting), timeout=120)
+    pack = documents.documents_for(meeting).get(kind="pack:members")
+    assert {p["title"] for p in pack.problems} == {"Broken annex", "Locked annex"}
+    assert "Report 1 page 5" in "".join(page.extract_text() for page in PdfReader(pack.file.path).pages)
+    assert wait_for(lambda: any("To: alice@example.org" in e and "Broken annex" in e for e in worker.emails()))
