@@ -23,6 +23,7 @@ from diz_portal.models import DocumentStatus, GeneratedDocument, SentEmail
 from diz_portal.queue import enqueue, send_task_now
 from meetings.models import LEVELS_FOR, Action, Meeting, MinutesStatus, Paper, PaperVersion, Visibility
 from meetings.permissions import levels_for
+from partners.permissions import is_programme_manager
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,27 @@ def visible_documents(meeting: Meeting, user, documents=None) -> list[GeneratedD
             best[name] = document
     order = {"agenda": 0, "pack": 1, "supplement": 2, "minutes": 3}
     return sorted(best.values(), key=lambda d: order[split_kind(d.kind)[0]])
+
+
+# A document queued for longer than this has not been picked up: the queue or its workers are down.
+QUEUED_TOO_LONG = timedelta(minutes=2)
+PENDING = {DocumentStatus.QUEUED, DocumentStatus.BUILDING}
+
+
+def documents_context(meeting: Meeting, user, *, now=None) -> dict:
+    """The context templates/meetings/_documents.html needs (the management page includes it too):
+    the documents this user may have, whether any is still being built (the page polls), and which
+    have waited too long for a worker."""
+    visible = visible_documents(meeting, user)
+    waiting_since = (now or timezone.now()) - QUEUED_TOO_LONG
+    for document in visible:
+        document.waiting_for_worker = document.status == DocumentStatus.QUEUED and document.requested_at < waiting_since
+    return {
+        "meeting": meeting,
+        "documents": visible,
+        "documents_pending": any(document.status in PENDING for document in visible),
+        "show_document_problems": is_programme_manager(user),
+    }
 
 
 def _request(meeting: Meeting, kinds: list[str]) -> list[GeneratedDocument]:

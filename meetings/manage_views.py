@@ -54,7 +54,6 @@ from meetings.models import (
     StandingKind,
 )
 from meetings.permissions import can_manage_meetings, get_meeting_for_management
-from meetings.views import documents_context
 from partners.models import GoverningBody, Sector, User
 from partners.permissions import programme_manager_required
 
@@ -327,7 +326,7 @@ def agenda(request, pk):
             left_out.setdefault((problem.get("title", ""), problem.get("reason", "")), []).append(document.label)
     # templates/meetings/_documents.html (shared with the meeting's public page) shows the fullest
     # version of each document with its status, and polls while any is being built.
-    shared = documents_context(meeting, request.user) if meeting.is_published else {}
+    shared = documents.documents_context(meeting, request.user) if meeting.is_published else {}
     return render(
         request,
         "meetings/manage/agenda.html",

@@ -10,7 +10,6 @@ reach the template of anyone outside the body.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +24,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diz_portal.models import DocumentStatus
 from meetings import documents, services
 from meetings.member_forms import (
     ActionFilterForm,
@@ -79,9 +77,6 @@ PAST_PAGE_SIZE = 20
 ACTIONS_PAGE_SIZE = 50
 DECISIONS_PAGE_SIZE = 25
 SEMINARS_PAGE_SIZE = 20
-# A document queued for longer than this has not been picked up: the queue or its workers are down.
-QUEUED_TOO_LONG = timedelta(minutes=2)
-PENDING = {DocumentStatus.QUEUED, DocumentStatus.BUILDING}
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -92,22 +87,6 @@ def seat_for(meeting: Meeting, user):
     if not user.is_authenticated or meeting.body_id not in member_body_ids(user):
         return None
     return services.members_of(meeting).filter(person=user).first()
-
-
-def documents_context(meeting: Meeting, user, *, now=None) -> dict:
-    """The context templates/meetings/_documents.html needs (the management page includes it too):
-    the documents this user may have, whether any is still being built (the page polls), and which
-    have waited too long for a worker."""
-    visible = documents.visible_documents(meeting, user)
-    waiting_since = (now or timezone.now()) - QUEUED_TOO_LONG
-    for document in visible:
-        document.waiting_for_worker = document.status == DocumentStatus.QUEUED and document.requested_at < waiting_since
-    return {
-        "meeting": meeting,
-        "documents": visible,
-        "documents_pending": any(document.status in PENDING for document in visible),
-        "show_document_problems": is_programme_manager(user),
-    }
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -236,7 +215,7 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         # The form whose input was rejected, for the error summary at the top of the page.
         "error_form": next((f for f in (response_form, declaration and declaration[1]) if f and f.errors), None),
     }
-    context |= documents_context(meeting, user, now=now)
+    context |= documents.documents_context(meeting, user, now=now)
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -249,7 +228,7 @@ def meeting_detail(request, pk):
 def meeting_documents(request, pk):
     """The documents list on its own, which the meeting page polls while a document is building."""
     meeting = get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/_documents.html", documents_context(meeting, request.user))
+    return render(request, "meetings/_documents.html", documents.documents_context(meeting, request.user))
 
 
 def _put_errors_on_form(form, error: ValidationError, *, default_field=None):
