@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -53,7 +53,13 @@ from meetings.models import (
     PaperVersion,
     StandingKind,
 )
-from meetings.permissions import can_manage_meetings, get_meeting_for_management
+from meetings.permissions import (
+    get_action_for_management,
+    get_forward_item_for_management,
+    get_item_for_management,
+    get_meeting_for_management,
+    get_series_for_management,
+)
 from partners.models import GoverningBody, Sector, User
 from partners.permissions import programme_manager_required
 
@@ -82,35 +88,6 @@ def _wants_json(request) -> bool:
 # --- Fetch and authorise ---------------------------------------------------------------------
 # Meetings go through meetings.permissions.get_meeting_for_management; the records below have no
 # such function there yet, so these do the same: 404 for anyone but the programme manager.
-
-
-def _get_item_for_management(user, meeting_pk: int, item_pk: int) -> AgendaItem:
-    meeting = get_meeting_for_management(user, meeting_pk)
-    item = get_object_or_404(AgendaItem.objects.select_related("presenter", "presenter_organisation"), pk=item_pk)
-    if item.meeting_id != meeting.pk:
-        raise Http404
-    item.meeting = meeting
-    return item
-
-
-def _get_series_for_management(user, pk: int) -> MeetingSeries:
-    if not can_manage_meetings(user):
-        raise Http404
-    return get_object_or_404(MeetingSeries.objects.select_related("body"), pk=pk)
-
-
-def _get_forward_item_for_management(user, pk: int) -> ForwardPlanItem:
-    if not can_manage_meetings(user):
-        raise Http404
-    return get_object_or_404(
-        ForwardPlanItem.objects.select_related("body", "target_meeting__body", "presenter", "organisation"), pk=pk
-    )
-
-
-def _get_action_for_management(user, pk: int) -> Action:
-    if not can_manage_meetings(user):
-        raise Http404
-    return get_object_or_404(Action.objects.select_related("meeting__body", "owner"), pk=pk)
 
 
 # --- What the pages show ---------------------------------------------------------------------
@@ -248,7 +225,7 @@ def series_create(request):
 @programme_manager_required
 @require_POST
 def series_generate(request, pk):
-    series = _get_series_for_management(request.user, pk)
+    series = get_series_for_management(request.user, pk)
     created = services.generate_meetings(series=series, by=request.user)
     if created:
         messages.success(
@@ -366,7 +343,7 @@ def item_add(request, pk):
 
 @programme_manager_required
 def item_edit(request, pk, item_pk):
-    item = _get_item_for_management(request.user, pk, item_pk)
+    item = get_item_for_management(request.user, pk, item_pk)
     meeting = item.meeting
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -538,7 +515,7 @@ def forward_propose(request):
 
 @programme_manager_required
 def forward_accept(request, pk):
-    entry = _get_forward_item_for_management(request.user, pk)
+    entry = get_forward_item_for_management(request.user, pk)
     if entry.status == ForwardPlanStatus.ACCEPTED:
         messages.info(request, f"“{entry.title}” is already on an agenda.")
         return redirect("manage_meetings:forward_plan")
@@ -557,7 +534,7 @@ def forward_accept(request, pk):
 
 @programme_manager_required
 def forward_defer(request, pk):
-    entry = _get_forward_item_for_management(request.user, pk)
+    entry = get_forward_item_for_management(request.user, pk)
     if entry.status == ForwardPlanStatus.ACCEPTED:
         messages.info(request, f"“{entry.title}” is already on an agenda.")
         return redirect("manage_meetings:forward_plan")
@@ -813,7 +790,7 @@ def minutes_approve_previous(request, pk):
 @programme_manager_required
 @require_POST
 def action_complete(request, pk):
-    action = _get_action_for_management(request.user, pk)
+    action = get_action_for_management(request.user, pk)
     services.complete_action(action=action, by=request.user)
     messages.success(request, f"Action done: {action}.")
     next_url = request.POST.get("next", "")

@@ -20,7 +20,9 @@ from meetings.models import (
     AgendaItem,
     Decision,
     Declaration,
+    ForwardPlanItem,
     Meeting,
+    MeetingSeries,
     MinutesStatus,
     Paper,
     PaperVersion,
@@ -85,6 +87,35 @@ def get_meeting_for_management(user, pk: int) -> Meeting:
     if not can_manage_meetings(user):
         raise Http404
     return get_object_or_404(Meeting.objects.with_body(), pk=pk)
+
+
+def get_item_for_management(user, meeting_pk: int, item_pk: int) -> AgendaItem:
+    meeting = get_meeting_for_management(user, meeting_pk)
+    item = get_object_or_404(AgendaItem.objects.select_related("presenter", "presenter_organisation"), pk=item_pk)
+    if item.meeting_id != meeting.pk:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
+def get_series_for_management(user, pk: int) -> MeetingSeries:
+    if not can_manage_meetings(user):
+        raise Http404
+    return get_object_or_404(MeetingSeries.objects.select_related("body"), pk=pk)
+
+
+def get_forward_item_for_management(user, pk: int) -> ForwardPlanItem:
+    if not can_manage_meetings(user):
+        raise Http404
+    return get_object_or_404(
+        ForwardPlanItem.objects.select_related("body", "target_meeting__body", "presenter", "organisation"), pk=pk
+    )
+
+
+def get_action_for_management(user, pk: int) -> Action:
+    if not can_manage_meetings(user):
+        raise Http404
+    return get_object_or_404(Action.objects.select_related("meeting__body", "owner"), pk=pk)
 
 
 def get_item_for_user(user, pk: int) -> AgendaItem:
