@@ -16,12 +16,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Links in emails and PDFs point where the portal is served (unless SITE_URL says otherwise).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+
 ## run: set up, migrate, load the demo data and serve the portal on http://127.0.0.1:$(PORT) (SQLite, tasks inline)
 run: $(BIN)/.installed
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	@echo "Serving the DIZ Portal on http://127.0.0.1:$(PORT)/ - demo sign-ins are in README.md"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## lint: ruff's linter and formatter, in check mode
 lint: $(BIN)/.installed

@@ -29,6 +29,8 @@ app.conf.beat_schedule = {
     "send-unsent-invitation-emails": {"task": "partners.tasks.send_unsent_invitation_emails", "schedule": 300.0},
     "requeue-stale-documents": {"task": "meetings.tasks.requeue_stale_documents", "schedule": 60.0},
     "send-paper-reminders": {"task": "meetings.tasks.send_paper_reminders", "schedule": crontab(hour=9, minute=0)},
+    "send-register-prompts": {"task": "meetings.tasks.send_register_prompts", "schedule": crontab(hour=8, minute=0)},
+    "send-due-supplement-notices": {"task": "meetings.tasks.send_due_supplement_notices", "schedule": 600.0},
     "send-action-chasers": {
         "task": "meetings.tasks.send_action_chasers",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),

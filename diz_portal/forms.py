@@ -55,3 +55,23 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def apply_validation_error(form, error, *, names: dict | None = None, default_field: str | None = None) -> None:
+    """Put a service's ValidationError beside the form field it is about. `names` maps a model's
+    field names to the form's (a service says "starts_at", the form asks for "start_time"); an
+    error about no field of the form goes to `default_field`, or to the top of the form."""
+    names = names or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            name = names.get(name, name)
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, error)
+
+
+def filter_query(request) -> str:
+    """The page's filters as a query string without the page number, for pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

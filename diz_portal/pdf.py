@@ -33,6 +33,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -344,8 +345,8 @@ def build_pack(
       smaller level (a paper under its agenda item), plus one for the contents.
     - The document title is `title`.
 
-    Only a paper's pages come across, with their links and annotations: not its bookmarks, its
-    form-field definitions (the fields still show as they look) or document-level scripts.
+    Only a paper's pages and its bookmarks come across (the bookmarks under the paper's own),
+    with their links and annotations: not its form-field definitions (the fields still show as they look) or document-level scripts.
 
     `included` lists the sections in the pack with their first page (1-based) and length, the
     contents not among them; `page_count` counts every page. If every section is skipped the
@@ -425,12 +426,31 @@ def build_pack(
     if number_pages:
         _stamp_page_numbers(writer, html_reader, numbers_start)
 
-    writer.add_metadata({"/Title": title, "/Creator": "DIZ Portal"})
+    writer.add_metadata({"/Title": title, "/Creator": settings.PORTAL_NAME})
     writer.page_mode = "/UseOutlines"
     writer.root_object[NameObject("/Lang")] = TextStringObject(settings.LANGUAGE_CODE)
     output = io.BytesIO()
     writer.write(output)
     return PackResult(pdf=output.getvalue(), page_count=total, included=included, skipped=skipped)
+
+
+def build_tagged_pdf(*, html: str, title: str) -> PackResult:
+    """A document made only of HTML (an agenda, minutes, an attendance sheet) as tagged PDF
+    (PDF/UA-1): a structure tree screen readers follow, the document's language (the HTML's
+    `lang`) and `title` shown as its title. Page numbers come from the template's CSS, not an
+    overlay, so the tags stay whole."""
+    document = _document(html)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
+    # WeasyPrint takes the title from <title>; set it here too, with the creator, so both agree.
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({"/Title": title, "/Creator": settings.PORTAL_NAME})
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+    )
+    output = io.BytesIO()
+    writer.write(output)
+    return PackResult(pdf=output.getvalue(), page_count=len(document.pages), included=[], skipped=[])
 
 
 def _prepare(section: Section, font_config: FontConfiguration, skipped: list[Skipped]) -> _Part | None:
@@ -525,6 +545,27 @@ def _add_bookmarks(writer: PdfWriter, placed: list[tuple[Section, _Part | None]]
             title=" ".join(section.title.split()), page_number=part.first_index, parent=parent
         )
         open_levels.append((section.level, bookmark))
+        if part.reader is not None:
+            _copy_outline(writer, part.reader, part.reader.outline, parent=bookmark, first_index=part.first_index)
+
+
+def _copy_outline(writer: PdfWriter, reader: PdfReader, outline, *, parent, first_index: int) -> None:
+    """A paper's own bookmarks, under the paper's bookmark, pointing at its pages in the pack. A
+    bookmark whose target cannot be found is left out (a damaged outline never stops a pack)."""
+    last = None
+    for entry in outline:
+        if isinstance(entry, list):
+            if last is not None:
+                _copy_outline(writer, reader, entry, parent=last, first_index=first_index)
+            continue
+        try:
+            page = reader.get_destination_page_number(entry)
+        except Exception:
+            page = None
+        if page is None or page < 0:
+            continue
+        title = " ".join(str(entry.title or "").split()) or "Untitled"
+        last = writer.add_outline_item(title=title, page_number=first_index + page, parent=parent)
 
 
 def _stamp_page_numbers(writer: PdfWriter, html_reader: PdfReader, numbers_start: int) -> None:

@@ -161,9 +161,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DIZ Portal] "
+# The portal's name as its deployment calls it: in email subjects, PDFs' creator, the admin's
+# header and calendar feeds' PRODID (the partnership's own names are data: partners.Partnership).
+PORTAL_NAME = os.environ.get("PORTAL_NAME", "DIZ Portal")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", f"[{PORTAL_NAME}] ")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "DIZ Portal")
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", PORTAL_NAME)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -197,7 +200,7 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DIZ Portal <no-reply@example.org>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{PORTAL_NAME} <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Production defaults are on whenever DEBUG is off; each can be turned off explicitly
@@ -245,6 +248,10 @@ LOGGING = {
 BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
 # Meeting papers: the largest upload accepted.
 PAPER_MAX_BYTES = envint("PAPER_MAX_MB", 20) * 1_000_000
+# Word, ODF and PowerPoint papers are converted to PDF (LibreOffice, on a worker) within this time.
+PAPER_CONVERSION_TIMEOUT = envint("PAPER_CONVERSION_TIMEOUT", 120)
+# What the partnership calls its public seminar series.
+SEMINARS_TITLE = os.environ.get("SEMINARS_TITLE", "Smart Place Seminars")
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 CSRF_FAILURE_VIEW = "diz_portal.views.csrf_failure"

@@ -9,7 +9,7 @@ from diz_portal.sitemaps import SITEMAPS
 
 # The admin signs in through allauth, so its second factor and rate limits apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "DIZ Portal administration"
+admin.site.site_header = f"{settings.PORTAL_NAME} administration"
 
 urlpatterns = [
     path("", views.home, name="home"),

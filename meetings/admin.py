@@ -4,19 +4,25 @@ from simple_history.admin import SimpleHistoryAdmin
 from meetings.models import (
     Action,
     AgendaItem,
+    AlsoPresent,
     Attendance,
     CalendarToken,
     Decision,
     Declaration,
     Erratum,
     ForwardPlanItem,
+    InterestReview,
     Meeting,
+    MeetingChange,
     MeetingSeries,
+    MemberMessage,
     Minute,
     Paper,
     PaperVersion,
+    RegisteredInterest,
     Seminar,
     SeminarFile,
+    Supplement,
 )
 
 
@@ -56,15 +62,23 @@ class PaperAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["item"]
 
 
+class MinutedRecordAdmin(SimpleHistoryAdmin):
+    """Approved minutes are locked here too: the model's clean() refuses a change to what was
+    minuted, and nothing minuted is deleted (correct it with an erratum)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.minutes_locked)
+
+
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(MinutedRecordAdmin):
     list_display = ["reference", "meeting", "text"]
     search_fields = ["reference", "text"]
     raw_id_fields = ["item", "meeting"]
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(MinutedRecordAdmin):
     list_display = ["description", "owner", "due_on", "status"]
     list_filter = ["status"]
     raw_id_fields = ["item", "meeting", "owner"]
@@ -82,6 +96,10 @@ class SeminarAdmin(admin.ModelAdmin):
     inlines = [SeminarFileInline]
 
 
-for model in (AgendaItem, Attendance, Declaration, Minute, Erratum, ForwardPlanItem):
+for model in (Declaration, Minute):
+    admin.site.register(model, MinutedRecordAdmin)
+for model in (AgendaItem, Attendance, Erratum, ForwardPlanItem, AlsoPresent, RegisteredInterest, InterestReview):
     admin.site.register(model, SimpleHistoryAdmin if hasattr(model, "history") else admin.ModelAdmin)
+for model in (Supplement, MeetingChange, MemberMessage):
+    admin.site.register(model)
 admin.site.register(CalendarToken)

@@ -282,6 +282,8 @@ LATER_SG_ITEMS = [
     ("AI pilot prioritisation: first results", Purpose.DISCUSSION, "nadia.rahman", None),
 ]
 LATE_PAPER = "inclusion"
+# A public report with a restricted appendix: the exempt paper is for members only.
+EXEMPT_APPENDIX = ("lffn-tranche", "lffn-appendix", "Commercially sensitive: land and property valuations")
 RESTRICTED_ITEM = "LFFN contract pricing"
 
 # slug: (title, purpose of the paper, decision sought, pages; 0 pages means a Word document)
@@ -291,6 +293,12 @@ PAPERS = {
         "To update the Board on the Local Full Fibre Networks programme and agree the second tranche of sites.",
         "Agree the second tranche site list.",
         3,
+    ),
+    "lffn-appendix": (
+        "Appendix A: valuations of the second tranche sites",
+        "The valuations behind the site list in the LFFN report, for members only.",
+        "",
+        1,
     ),
     "asset-register": (
         "Common Asset Register: phase 2 proposal",
@@ -523,7 +531,7 @@ class Loader:
         self.bump("agenda items")
         return services.add_item(meeting=meeting, title=title, by=self.pm, **fields)
 
-    def paper(self, item: AgendaItem, slug: str, presenter: User) -> Paper:
+    def paper(self, item: AgendaItem, slug: str, presenter: User, **levels) -> Paper:
         title, purpose, decision, _pages = PAPERS[slug]
         existing = item.papers.filter(title=title).first()
         if existing is not None:
@@ -538,6 +546,7 @@ class Loader:
             risk="Set out in the paper." if decision else "",
             upload=_upload(slug, item.meeting),
             by=presenter,
+            **levels,
         )
 
     def standing(self, meeting: Meeting, kind: str) -> AgendaItem:
@@ -600,6 +609,19 @@ class Loader:
                 else:
                     present.add(seat.person_id)
             services.record_attendance(meeting=meeting, present_ids=present, deputy_present_ids=deputies, by=pm)
+        if not meeting.also_present.exists():
+            services.add_also_present(
+                meeting=meeting, name=pm.name, role="Programme manager (minutes)", capacity="officer", by=pm
+            )
+            if meeting.local_date.month % 3 == 0:
+                services.add_also_present(
+                    meeting=meeting,
+                    name="Priya Shah",
+                    role="Local digital adviser",
+                    organisation="Department for Science, Innovation and Technology",
+                    capacity="observer",
+                    by=pm,
+                )
         apologies = list(
             Attendance.objects.filter(meeting=meeting, response=Response.APOLOGIES)
             .order_by("person__name")
@@ -622,7 +644,7 @@ class Loader:
             StandingKind.WELCOME: f"{chair} welcomed members to the meeting."
             + (f" Apologies were received from {', '.join(apologies)}." if apologies else " There were no apologies."),
             StandingKind.DECLARATIONS: " ".join(
-                f"{d.person.name} declared an interest in item {d.item.number} ({d.item.title}): {d.interest}"
+                f"{d.person.name} declared an interest in item {d.item.label} ({d.item.title}): {d.interest}"
                 for d in declared
             )
             or "No interests were declared.",
@@ -669,7 +691,7 @@ class Loader:
         description = "Report back on Broxbourne's digital inclusion referrals"
         if meeting.minutes_locked or Action.objects.filter(meeting=meeting, description=description).exists():
             return
-        item = meeting.items.filter(standing_kind="").order_by("number").first() or meeting.items.first()
+        item = meeting.items.filter(standing_kind="").order_by("number", "suffix").first() or meeting.items.first()
         due = max(meeting.local_date + timedelta(days=42), self.today + timedelta(days=14))
         services.record_action(
             item=item, description=description, owner=self.person("board.member"), due_on=due, by=self.pm
@@ -681,14 +703,18 @@ class Loader:
         Board member's newest action is open."""
         recent = {m.pk for m in past[-2:]}
         kept_overdue = False
-        for meeting in past:
+        for index, meeting in enumerate(past):
             for action in meeting.actions.order_by("pk"):
                 if meeting.pk in recent or action.status == ActionStatus.DONE:
                     continue
                 if not kept_overdue and action.owner.email != email_for("board.member"):
                     kept_overdue = True  # the oldest open action stays overdue
                     continue
-                services.complete_action(action=action, update="Done and reported to the meeting.", by=self.pm)
+                # Done in its own time: reported to the body's next meeting, not on the day the demo loads.
+                reported_at = past[index + 1].starts_at
+                services.complete_action(
+                    action=action, update="Done and reported to the meeting.", by=self.pm, completed_at=reported_at
+                )
 
     # The next meetings ------------------------------------------------------------------
 
@@ -707,6 +733,14 @@ class Loader:
             )
             if paper_slug and (paper_slug != LATE_PAPER or not publish):
                 self.paper(item, paper_slug, presenter)
+            if paper_slug == EXEMPT_APPENDIX[0]:
+                self.paper(
+                    item,
+                    EXEMPT_APPENDIX[1],
+                    presenter,
+                    visibility=Visibility.RESTRICTED,
+                    restriction_reason=EXEMPT_APPENDIX[2],
+                )
         if not publish:
             return
         if not meeting.is_published:

@@ -13,59 +13,51 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from diz_portal.models import DocumentStatus, GeneratedDocument, SentEmail
+from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.queue import enqueue, send_task_now
-from meetings.models import LEVELS_FOR, Action, Meeting, MinutesStatus, Paper, PaperVersion, Visibility
-from meetings.permissions import levels_for
+from meetings.models import LEVELS_FOR, Meeting, MinutesStatus, Paper, PaperVersion, Visibility
+from meetings.permissions import meeting_documents as documents_for
+from meetings.permissions import (
+    open_actions_before,
+    split_kind,
+    visible_documents,
+)
 from partners.permissions import is_programme_manager
 
 logger = logging.getLogger(__name__)
 
 AUDIENCE_LABELS = {"public": "Public", "partners": "Partners", "members": "Members (includes restricted items)"}
+DOCUMENT_NAMES = {
+    "agenda": "Agenda",
+    "pack": "Pack",
+    "supplement": "Supplement",
+    "minutes": "Minutes",
+    "attendance": "Attendance sheet",
+}
 # What publishing an agenda produces; each is "<document>:<audience>".
-PUBLICATION_KINDS = ["agenda:public", "agenda:members", "pack:public", "pack:partners", "pack:members"]
+PUBLICATION_KINDS = [
+    "agenda:public",
+    "agenda:members",
+    "pack:public",
+    "pack:partners",
+    "pack:members",
+    "attendance:members",
+]
 SUPPLEMENT_KINDS = ["supplement:public", "supplement:partners", "supplement:members"]
 MINUTES_KINDS = ["minutes:public", "minutes:members"]
+DOCUMENT_ORDER = [*PUBLICATION_KINDS, *SUPPLEMENT_KINDS, *MINUTES_KINDS]
+
+__all__ = ["documents_for", "split_kind", "visible_documents"]
 
 
-def split_kind(kind: str) -> tuple[str, str]:
-    document, audience = kind.split(":")
-    return document, audience
-
-
-def documents_for(meeting: Meeting):
-    content_type = ContentType.objects.get_for_model(Meeting)
-    return GeneratedDocument.objects.filter(content_type=content_type, object_id=meeting.pk)
-
-
-def visible_documents(meeting: Meeting, user, documents=None) -> list[GeneratedDocument]:
-    """The documents of `meeting` this user may download, in a stable order. A members' document is
-    never offered to anyone else; a draft minutes document only to members."""
-    allowed = levels_for(user, meeting.body_id)
-    audience_rank = {"public": 0, "partners": 1, "members": 2}
-    documents = list(documents if documents is not None else documents_for(meeting))
-    result = []
-    for document in documents:
-        name, audience = split_kind(document.kind)
-        if not LEVELS_FOR[audience] <= allowed:
-            continue
-        if name == "minutes" and audience == "public" and meeting.minutes_status != MinutesStatus.APPROVED:
-            continue
-        result.append(document)
-    # One of each document: the fullest version this viewer may have.
-    best: dict[str, GeneratedDocument] = {}
-    for document in result:
-        name, audience = split_kind(document.kind)
-        if name not in best or audience_rank[audience] > audience_rank[split_kind(best[name].kind)[1]]:
-            best[name] = document
-    order = {"agenda": 0, "pack": 1, "supplement": 2, "minutes": 3}
-    return sorted(best.values(), key=lambda d: order[split_kind(d.kind)[0]])
+def document_label(document: GeneratedDocument) -> str:
+    """The name people read: "Pack: Members (includes restricted items)"."""
+    name, audience = split_kind(document.kind)
+    return f"{DOCUMENT_NAMES.get(name, name.capitalize())}: {AUDIENCE_LABELS[audience]}"
 
 
 # A document queued for longer than this has not been picked up: the queue or its workers are down.
@@ -108,9 +100,19 @@ def _request(meeting: Meeting, kinds: list[str]) -> list[GeneratedDocument]:
     return requested
 
 
+def has_supplement(meeting: Meeting) -> bool:
+    """Something changed after publication: a paper came or was replaced, an item was added late or
+    withdrawn."""
+    return (
+        PaperVersion.objects.filter(paper__item__meeting=meeting, after_publication=True).exists()
+        or meeting.items.filter(added_after_publication=True).exists()
+        or meeting.items.filter(withdrawn_at__isnull=False).exists()
+    )
+
+
 def request_documents(*, meeting: Meeting, reason: str = "") -> list[GeneratedDocument]:
     kinds = list(PUBLICATION_KINDS)
-    if PaperVersion.objects.filter(paper__item__meeting=meeting, after_publication=True).exists():
+    if has_supplement(meeting):
         kinds += SUPPLEMENT_KINDS
     logger.info("Documents requested for meeting %s: %s", meeting.pk, reason)
     return _request(meeting, kinds)
@@ -142,8 +144,23 @@ def requeue_stale_documents() -> int:
 # --- What goes into a document ---------------------------------------------------------------
 
 
+def papers_by_item(papers) -> dict[int, list[Paper]]:
+    """Papers grouped by item, each with `current` (its newest version, from prefetched versions)
+    and `earlier`; papers with no version yet are left out."""
+    grouped: dict[int, list[Paper]] = {}
+    for paper in papers:
+        versions = sorted(paper.versions.all(), key=lambda v: v.number, reverse=True)
+        paper.current = versions[0] if versions else None
+        paper.earlier = versions[1:]
+        paper.version_count = len(versions)
+        if paper.current is not None:
+            grouped.setdefault(paper.item_id, []).append(paper)
+    return grouped
+
+
 def _agenda_context(meeting: Meeting, audience: str) -> dict:
     from meetings.services import item_timings
+    from partners.models import Partnership
 
     levels = LEVELS_FOR[audience]
     every_item = list(meeting.items.select_related("presenter", "presenter_organisation"))
@@ -151,37 +168,37 @@ def _agenda_context(meeting: Meeting, audience: str) -> dict:
         Paper.objects.filter(item__meeting=meeting, item__visibility__in=levels, visibility__in=levels)
         .select_related("item")
         .prefetch_related("versions")
-        .order_by("item__number", "position", "pk")
+        .order_by("item__number", "item__suffix", "position", "pk")
     )
-    papers_by_item: dict[int, list[Paper]] = {}
-    for paper in papers:
-        paper.current = max(paper.versions.all(), key=lambda v: v.number, default=None)
-        if paper.current is not None:
-            papers_by_item.setdefault(paper.item_id, []).append(paper)
+    grouped = papers_by_item(papers)
     # Times run over every item, so a public agenda's times agree with the members' one.
     timed, ends_at = item_timings(meeting, every_item)
     timed = [(item, at) for item, at in timed if item.visibility in levels]
-    open_actions = list(
-        Action.objects.open()
-        .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
-        # An action from a restricted item stays out of the public and partners' packs.
-        .filter(Q(item__isnull=True) | Q(item__visibility__in=levels))
-        .select_related("owner", "meeting")
-        .order_by("due_on")
-    )
-    from partners.models import Partnership
-
     return {
         "partnership": Partnership.current(),
         "meeting": meeting,
         "audience": audience,
         "audience_label": AUDIENCE_LABELS[audience],
-        "timed_items": [(item, at, papers_by_item.get(item.pk, [])) for item, at in timed],
+        "timed_items": [(item, at, grouped.get(item.pk, [])) for item, at in timed],
         "ends_at": ends_at,
-        "open_actions": open_actions,
+        "open_actions": list(open_actions_before(meeting, audience)),
+        "previous": previous_meeting(meeting),
         "site_url": settings.SITE_URL,
         "restricted": Visibility.RESTRICTED,
     }
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The body's last meeting before this one that was held (not cancelled)."""
+    from meetings.models import MeetingStatus
+
+    return (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("body", "minutes_approved_at_meeting__body")
+        .order_by("-starts_at")
+        .first()
+    )
 
 
 def fingerprint(meeting: Meeting, kind: str) -> str:
@@ -190,62 +207,127 @@ def fingerprint(meeting: Meeting, kind: str) -> str:
     levels = sorted(LEVELS_FOR[audience])
     data = {
         "kind": kind,
-        "meeting": [meeting.sequence, str(meeting.starts_at), meeting.location, meeting.status, meeting.minutes_status],
+        "meeting": [
+            meeting.sequence,
+            meeting.name,
+            str(meeting.starts_at),
+            meeting.location,
+            meeting.status,
+            meeting.minutes_status,
+        ],
         "items": list(
             meeting.items.filter(visibility__in=levels).values_list(
-                "pk", "number", "title", "purpose", "visibility", "restriction_reason", "duration_minutes"
+                "pk",
+                "number",
+                "suffix",
+                "title",
+                "purpose",
+                "visibility",
+                "restriction_reason",
+                "duration_minutes",
+                "withdrawn_at",
+                "withdrawn_reason",
             )
         ),
         "versions": list(
             PaperVersion.objects.filter(
                 paper__item__meeting=meeting, paper__visibility__in=levels, paper__item__visibility__in=levels
-            ).values_list("pk", "sha256", "paper__title", "paper__visibility")
+            ).values_list("pk", "sha256", "rendition", "paper__title", "paper__visibility")
         ),
-        "actions": list(
-            Action.objects.filter(
-                meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at
-            ).values_list("pk", "status", "due_on")
-        ),
+        "actions": list(open_actions_before(meeting, audience).values_list("pk", "status", "due_on", "description")),
     }
+    previous = previous_meeting(meeting)
+    if name in {"pack", "supplement"} and audience == "members" and previous is not None:
+        data["previous_minutes"] = _minutes_fingerprint(previous)
     if name == "minutes":
-        data["minutes"] = list(meeting.items.values_list("minute__text", flat=False))
-        data["decisions"] = list(meeting.decisions.values_list("reference", "text"))
-        data["errata"] = list(meeting.errata.values_list("pk", flat=True))
-        data["attendance"] = list(meeting.attendances.values_list("person_id", "present", "deputy_present"))
+        data["minutes_record"] = _minutes_fingerprint(meeting)
     return hashlib.sha256(json.dumps(data, default=str, sort_keys=True).encode()).hexdigest()
 
 
+def _minutes_fingerprint(meeting: Meeting) -> list:
+    return [
+        meeting.minutes_status,
+        str(meeting.minutes_approved_at),
+        list(meeting.items.values_list("pk", "minute__text")),
+        list(meeting.decisions.values_list("reference", "text")),
+        list(meeting.actions.values_list("pk", "description", "owner_id", "due_on")),
+        list(meeting.declarations.values_list("pk", "interest")),
+        list(meeting.errata.values_list("pk", "text")),
+        list(
+            meeting.attendances.values_list(
+                "person_id", "present", "deputy_present", "deputy_id", "capacity", "response"
+            )
+        ),
+        list(meeting.also_present.values_list("pk", "name", "organisation", "capacity", "role")),
+    ]
+
+
+def render_minutes_html(meeting: Meeting, audience: str, *, embedded: bool = False) -> str:
+    """The minutes as HTML, for the minutes PDF (and, `embedded`, for the next meeting's pack)."""
+    context = _agenda_context(meeting, audience) | _minutes_context(meeting, audience) | {"embedded": embedded}
+    return render_to_string("pdf/meetings/minutes.html", context)
+
+
+def _document_title(meeting: Meeting, label: str) -> str:
+    return f"{label}: {meeting.title}, {timezone.localtime(meeting.starts_at):%-d %B %Y}"
+
+
 def render_document(meeting: Meeting, kind: str):
-    """Build the PDF for `kind`. Returns the pdf helper's PackResult."""
-    from diz_portal.pdf import Section, build_pack
+    """Build the PDF for `kind`. Returns the pdf helper's PackResult.
+
+    The agenda and the minutes are HTML only, so they are tagged PDF (PDF/UA) that screen readers
+    can follow. Packs and supplements bind the papers' own PDFs (each under its item, keeping its
+    own bookmarks); Word, ODF and PowerPoint papers come in as the PDF a worker made of them."""
+    from diz_portal.pdf import Section, build_pack, build_tagged_pdf
 
     name, audience = split_kind(kind)
-    context = _agenda_context(meeting, audience)
-    title = f"{meeting.body.name}, {timezone.localtime(meeting.starts_at):%-d %B %Y}"
-    cover = Section(
-        key="cover", title="Cover", html=render_to_string("pdf/meetings/cover.html", context | {"document": name})
-    )
-    agenda = Section(key="agenda", title="Agenda", html=render_to_string("pdf/meetings/agenda.html", context))
+    context = _agenda_context(meeting, audience) | {"document": name}
     if name == "agenda":
-        return build_pack(title=f"Agenda: {title}", sections=[cover, agenda], contents=False)
+        html = render_to_string("pdf/meetings/agenda_document.html", context)
+        return build_tagged_pdf(html=html, title=_document_title(meeting, "Agenda"))
     if name == "minutes":
-        context |= _minutes_context(meeting, audience)
-        minutes = Section(key="minutes", title="Minutes", html=render_to_string("pdf/meetings/minutes.html", context))
-        return build_pack(title=f"Minutes: {title}", sections=[minutes], contents=False)
+        return build_tagged_pdf(html=render_minutes_html(meeting, audience), title=_document_title(meeting, "Minutes"))
+    if name == "attendance":
+        from meetings.services import members_of
+
+        html = render_to_string("pdf/meetings/attendance_sheet.html", context | {"seats": list(members_of(meeting))})
+        return build_tagged_pdf(html=html, title=_document_title(meeting, "Attendance sheet"))
+    cover = Section(key="cover", title="Cover", html=render_to_string("pdf/meetings/cover.html", context))
+    agenda = Section(key="agenda", title="Agenda", html=render_to_string("pdf/meetings/agenda.html", context))
     sections = [cover, agenda]
     only_changed = name == "supplement"
+    previous = context["previous"]
     for item, _at, papers in context["timed_items"]:
-        chosen = [p for p in papers if p.current.after_publication] if only_changed else papers
-        if not chosen:
+        chosen = papers
+        if only_changed and not item.added_after_publication:
+            chosen = [p for p in papers if p.current.after_publication]
+        if item.is_withdrawn:
+            chosen = []
+        minutes_of_previous = (
+            item.standing_kind == "minutes" and audience == "members" and previous is not None and not only_changed
+        )
+        # The supplement has a divider for each item withdrawn or added late, papers or not.
+        noted = only_changed and (item.is_withdrawn or item.added_after_publication)
+        if not (chosen or minutes_of_previous or noted):
             continue
         sections.append(
             Section(
                 key=f"item-{item.pk}",
-                title=f"{item.number}. {item.title}",
+                title=f"{item.label}. {item.title}"
+                + (" (withdrawn)" if item.is_withdrawn else " (added late)" if item.added_after_publication else ""),
                 level=0,
                 html=render_to_string("pdf/meetings/item_divider.html", context | {"item": item}),
             )
         )
+        if minutes_of_previous and previous.minutes_status != MinutesStatus.NONE:
+            sections.append(
+                Section(
+                    key=f"minutes-{previous.pk}",
+                    title=f"Minutes of the meeting of {previous.local_date:%-d %B %Y}",
+                    level=1,
+                    html=render_minutes_html(previous, audience, embedded=True),
+                )
+            )
         for paper in chosen:
             sections.append(
                 Section(
@@ -255,28 +337,40 @@ def render_document(meeting: Meeting, kind: str):
                     html=render_to_string("pdf/meetings/cover_sheet.html", context | {"item": item, "paper": paper}),
                 )
             )
-            if paper.current.is_pdf:
-                sections.append(
-                    Section(key=f"paper-{paper.pk}", title=paper.title, level=1, pdf_path=paper.current.file.path)
-                )
+            pdf = paper.current.pack_pdf
+            if pdf:
+                sections.append(Section(key=f"paper-{paper.pk}", title=paper.title, level=1, pdf_path=pdf.path))
     label = "Supplement" if only_changed else "Pack"
-    return build_pack(title=f"{label}: {title}", sections=sections, contents=True)
+    return build_pack(title=_document_title(meeting, label), sections=sections, contents=True)
 
 
 def _minutes_context(meeting: Meeting, audience: str) -> dict:
+    """What the minutes record, at an audience's levels. Who was there: the members who came, the
+    deputies who came in a member's place (named, "deputy for ..."), then everyone else present;
+    apologies. A declaration by someone who was not there is not minuted."""
     levels = LEVELS_FOR[audience]
+    attendances = list(
+        meeting.attendances.select_related("person", "organisation", "deputy__organisation").order_by("person__name")
+    )
+    recorded = any(a.present is not None for a in attendances)
+    there = {a.attendee.pk for a in attendances if a.attendee is not None}
+    declarations = [d for d in meeting.declarations.select_related("person", "item") if d.item.visibility in levels]
+    if recorded:
+        declarations = [d for d in declarations if d.person_id in there]
     return {
-        "attendances": list(
-            meeting.attendances.select_related("person", "organisation", "deputy").order_by("person__name")
-        ),
+        "attendance_recorded": recorded,
+        "present": sorted((a for a in attendances if a.present), key=lambda a: a.attendee.name),
+        # A member represented by a deputy sent apologies, whether or not they answered beforehand.
+        "apologies": [
+            a for a in attendances if a.deputy_present or (not a.present and a.response in ("apologies", "deputy"))
+        ],
+        "also_present": list(meeting.also_present.all()),
         "minutes": {m.item_id: m for m in _minutes_of(meeting)},
         "decisions": [d for d in meeting.decisions.select_related("item") if d.item.visibility in levels],
         "actions": [
             a for a in meeting.actions.select_related("owner", "item") if a.item is None or a.item.visibility in levels
         ],
-        "declarations": [
-            d for d in meeting.declarations.select_related("person", "item") if d.item.visibility in levels
-        ],
+        "declarations": declarations,
         "errata": list(meeting.errata.all()),
     }
 
@@ -336,86 +430,7 @@ def build(*, document_id: int) -> str:
         if old_name and old_name != document.file.name:
             document.file.storage.delete(old_name)
         outcome = "built"
-    notify(document=document, meeting=meeting)
+    from meetings import notices
+
+    notices.after_build(document=document, meeting=meeting)
     return outcome
-
-
-def send_once(*, key: str, to: str, subject: str, body: str) -> bool:
-    """Send an email unless one with this key was sent before. The row is claimed first, so two
-    workers cannot both send it; if sending fails the claim is released for a retry."""
-    try:
-        with transaction.atomic():
-            claim = SentEmail.objects.create(key=key, to=to, subject=subject[:300])
-    except IntegrityError:
-        return False
-    try:
-        send_mail(subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to])
-    except Exception:
-        claim.delete()
-        raise
-    return True
-
-
-def notify(*, document: GeneratedDocument, meeting: Meeting) -> int:
-    """After a build: members hear the pack is ready (once per version); the programme manager hears
-    about papers left out of it."""
-    from meetings.services import members_of
-    from partners.models import Partnership, User
-    from partners.permissions import PROGRAMME_MANAGER_GROUP
-
-    sent = 0
-    name, _audience = split_kind(document.kind)
-    partnership = Partnership.current()
-    link = settings.SITE_URL + meeting.get_absolute_url()
-    if document.kind == "pack:members" and document.status == DocumentStatus.READY:
-        for seat in members_of(meeting):
-            for person in filter(None, [seat.person, seat.deputy]):
-                subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Papers for the {meeting}"
-                body = render_to_string(
-                    "meetings/email/pack_ready.txt",
-                    {
-                        "person": person,
-                        "meeting": meeting,
-                        "link": link,
-                        "document": document,
-                        "partnership": partnership,
-                        "seat": seat,
-                        "as_deputy": person != seat.person,
-                    },
-                )
-                sent += send_once(
-                    key=f"meetings.pack:{meeting.pk}:v{document.version}:{person.pk}",
-                    to=person.email,
-                    subject=subject,
-                    body=body,
-                )
-    if (
-        document.kind == "minutes:members"
-        and document.status == DocumentStatus.READY
-        and meeting.minutes_status == MinutesStatus.CIRCULATED
-    ):
-        for seat in members_of(meeting):
-            body = render_to_string(
-                "meetings/email/draft_minutes.txt",
-                {"person": seat.person, "meeting": meeting, "link": link, "seat": seat, "partnership": partnership},
-            )
-            sent += send_once(
-                key=f"meetings.draft-minutes:{meeting.pk}:v{document.version}:{seat.person_id}",
-                to=seat.person.email,
-                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Draft minutes of the {meeting}",
-                body=body,
-            )
-    if document.problems:
-        managers = User.objects.filter(groups__name=PROGRAMME_MANAGER_GROUP, is_active=True)
-        for manager in managers:
-            body = render_to_string(
-                "meetings/email/pack_problems.txt",
-                {"person": manager, "meeting": meeting, "document": document, "link": link, "partnership": partnership},
-            )
-            sent += send_once(
-                key=f"meetings.pack-problems:{document.pk}:v{document.version}:{manager.pk}",
-                to=manager.email,
-                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Papers left out of the {meeting} {name}",
-                body=body,
-            )
-    return sent

@@ -117,7 +117,7 @@ def calendar(meetings, *, name: str, private: bool = False) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//DIZ Portal//Meetings//EN",
+        f"PRODID:-//{settings.PORTAL_NAME}//Meetings//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"NAME:{escape_text(name)}",

@@ -14,6 +14,8 @@ from diz_portal.forms import DateInput, Form, ModelForm
 from meetings.models import (
     LONDON,
     AgendaItem,
+    AlsoPresent,
+    Capacity,
     ForwardPlanItem,
     Meeting,
     MeetingMode,
@@ -33,12 +35,14 @@ class TimeInput(forms.TimeInput):
 
 def meeting_label(meeting: Meeting) -> str:
     when = timezone.localtime(meeting.starts_at)
-    return f"{meeting.body.name}, {when:%-d %B %Y} at {when:%H:%M}"
+    name = f" ({meeting.name})" if meeting.name else ""
+    return f"{meeting.body.name}{name}, {when:%-d %B %Y} at {when:%H:%M}"
 
 
 def meeting_name(meeting: Meeting) -> str:
     """For sentences: "the Board meeting of 8 December 2026"."""
-    return f"the {meeting.body.name} meeting of {timezone.localtime(meeting.starts_at):%-d %B %Y}"
+    name = f" ({meeting.name})" if meeting.name else ""
+    return f"the {meeting.body.name} meeting{name} of {timezone.localtime(meeting.starts_at):%-d %B %Y}"
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
@@ -96,6 +100,12 @@ class MeetingForm(Form):
     """A one-off meeting, or the changes to one (without `body` and the papers' deadline then)."""
 
     body = forms.ModelChoiceField(queryset=GoverningBody.objects.all(), label="Governing body")
+    name = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Title",
+        help_text="For example “Extraordinary meeting”. Leave empty for an ordinary meeting.",
+    )
     date = forms.DateField(widget=DateInput(attrs={"class": "govuk-input--width-10"}))
     start_time = forms.TimeField(label="Starts at", widget=TimeInput(), help_text="For example 10:00")
     end_time = forms.TimeField(label="Ends at", widget=TimeInput(), help_text="For example 12:00")
@@ -124,6 +134,7 @@ class MeetingForm(Form):
                     "date": starts.date(),
                     "start_time": starts.time(),
                     "end_time": ends.time(),
+                    "name": meeting.name,
                     "location": meeting.location,
                     "mode": meeting.mode,
                     "joining_link": meeting.joining_link,
@@ -133,6 +144,15 @@ class MeetingForm(Form):
         if meeting is not None:
             del self.fields["body"]
             del self.fields["papers_due_working_days"]
+        if self.data.get("allow_clash") or self.data.get("ask_clash"):
+            self.ask_about_clash()
+
+    def ask_about_clash(self) -> None:
+        """Shown once the service has said the body already meets at that time."""
+        self.fields["allow_clash"] = forms.BooleanField(
+            required=False,
+            label="Yes, schedule a second meeting of the body at this time",
+        )
 
     def meeting_fields(self) -> dict:
         """What the services take: London wall-clock times made timezone-aware."""
@@ -140,10 +160,48 @@ class MeetingForm(Form):
         return {
             "starts_at": datetime.combine(data["date"], data["start_time"], tzinfo=LONDON),
             "ends_at": datetime.combine(data["date"], data["end_time"], tzinfo=LONDON),
+            "name": data["name"],
             "location": data["location"],
             "mode": data["mode"],
             "joining_link": data["joining_link"],
+            "allow_clash": bool(data.get("allow_clash")),
         }
+
+
+class SeriesChangeForm(ModelForm):
+    """A series' place and how its meetings are held; changing it changes its future meetings."""
+
+    class Meta:
+        model = MeetingSeries
+        fields = ["start_time", "end_time", "location", "mode", "papers_due_working_days"]
+        labels = SeriesForm.Meta.labels
+        help_texts = SeriesForm.Meta.help_texts
+        widgets = SeriesForm.Meta.widgets
+
+
+class EndSeriesForm(Form):
+    ACTIONS = [
+        ("cancel", "Cancel them: they stay listed as cancelled, and anyone sent papers is told"),
+        ("delete", "Delete them: only meetings with no published agenda, papers or minutes"),
+    ]
+    what = forms.ChoiceField(
+        choices=ACTIONS,
+        widget=forms.RadioSelect,
+        label="What should happen to the series' future meetings?",
+        error_messages={"required": "Choose whether to cancel or delete the future meetings."},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why (shown on cancelled meetings)",
+        help_text="For example “The Board now meets quarterly”.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("what") == "cancel" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Say why the meetings are cancelled.")
+        return cleaned
 
 
 class CancelMeetingForm(Form):
@@ -262,17 +320,81 @@ class DeferForwardItemForm(Form):
 
 
 class AttendanceForm(Form):
-    """The ticked boxes of the attendance table: people's ids. Which people may be ticked is the
-    service's rule (members of the body on the day), not the form's."""
+    """The ticked boxes of the attendance table: people's ids, and who came as each member's
+    deputy. Which people may be ticked is the service's rule (members of the body on the day)."""
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("present", "deputy_present"):
-            try:
+        try:
+            for name in ("present", "deputy_present", "apologies"):
                 cleaned[name] = {int(value) for value in self.data.getlist(name)}
-            except (TypeError, ValueError):
-                raise forms.ValidationError("Tick people from the list of members.") from None
+            cleaned["deputies"] = {
+                int(key.removeprefix("deputy_for_")): int(value)
+                for key, value in self.data.items()
+                if key.startswith("deputy_for_") and value
+            }
+        except (TypeError, ValueError):
+            raise forms.ValidationError("Tick people from the list of members.") from None
         return cleaned
+
+
+class AlsoPresentForm(Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the person's name."})
+    role = forms.CharField(max_length=200, required=False, help_text="For example “Minutes”.")
+    organisation = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Organisation",
+        help_text="Any organisation, a partner or not, for example “Department for Science, Innovation and Technology”.",
+    )
+    capacity = forms.ChoiceField(
+        choices=AlsoPresent._meta.get_field("capacity").choices, label="Attending as", initial=Capacity.OFFICER
+    )
+
+
+class OralDeclarationForm(Form):
+    """An interest declared aloud at the meeting, recorded by the programme manager."""
+
+    person = forms.TypedChoiceField(coerce=int, label="Who declared it", error_messages={"required": "Choose who."})
+    item_declared = forms.TypedChoiceField(
+        coerce=int, label="In which item", error_messages={"required": "Choose the item."}
+    )
+    interest = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="The interest",
+        error_messages={"required": "Describe the interest."},
+    )
+
+    def __init__(self, *args, people_choices, item_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose who declared it"), *people_choices]
+        self.fields["item_declared"].choices = [("", "Choose the item"), *item_choices]
+
+    def clean_person(self):
+        person = User.objects.filter(pk=self.cleaned_data["person"]).first()
+        if person is None:
+            raise forms.ValidationError("Choose who declared it.")
+        return person
+
+
+class WithdrawItemForm(Form):
+    reason = forms.CharField(
+        max_length=300,
+        label="Why is the item withdrawn?",
+        help_text="Shown on the agenda, in the supplement and in the minutes, for example “Deferred to March”.",
+        error_messages={"required": "Say why the item is withdrawn."},
+    )
+
+
+class MessageMembersForm(Form):
+    subject = forms.CharField(max_length=200, error_messages={"required": "Enter a subject."})
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10000,
+        error_messages={"required": "Write the message."},
+    )
 
 
 class MinuteForm(Form):

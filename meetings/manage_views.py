@@ -13,41 +13,48 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
-from meetings import documents, services
+from meetings import documents, notices, services
 from meetings.forms import (
     AcceptForwardItemForm,
     ActionForm,
     AgendaItemForm,
+    AlsoPresentForm,
     AttendanceForm,
     CancelMeetingForm,
     DecisionForm,
     DeferForwardItemForm,
+    EndSeriesForm,
     ErratumForm,
     ForwardItemForm,
     MeetingForm,
+    MessageMembersForm,
     MinuteForm,
+    OralDeclarationForm,
+    SeriesChangeForm,
     SeriesForm,
+    WithdrawItemForm,
     meeting_label,
     meeting_name,
 )
 from meetings.models import (
     Action,
     AgendaItem,
+    AlsoPresent,
     Decision,
     Declaration,
     ForwardPlanItem,
     ForwardPlanStatus,
     Meeting,
     MeetingSeries,
-    MeetingStatus,
     MinutesStatus,
     Paper,
     PaperVersion,
@@ -55,10 +62,13 @@ from meetings.models import (
 )
 from meetings.permissions import (
     get_action_for_management,
+    get_decision_for_management,
     get_forward_item_for_management,
     get_item_for_management,
     get_meeting_for_management,
+    get_minuted_action_for_management,
     get_series_for_management,
+    open_actions_before,
 )
 from partners.models import GoverningBody, Sector, User
 from partners.permissions import programme_manager_required
@@ -66,19 +76,6 @@ from partners.permissions import programme_manager_required
 # A meeting's services name the model's fields; the forms ask for a date and two times.
 MEETING_FIELD_NAMES = {"starts_at": "start_time", "ends_at": "end_time"}
 PAST_MEETINGS_SHOWN = timedelta(days=400)
-DOCUMENT_ORDER = [*documents.PUBLICATION_KINDS, *documents.SUPPLEMENT_KINDS, *documents.MINUTES_KINDS]
-DOCUMENT_NAMES = {"agenda": "Agenda", "pack": "Pack", "supplement": "Supplement", "minutes": "Minutes"}
-
-
-def _apply_form_errors(form, error: ValidationError, names: dict | None = None):
-    """Put a service's ValidationError beside the form's fields (or at the top if it has none)."""
-    names = names or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = names.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _wants_json(request) -> bool:
@@ -118,11 +115,10 @@ def _documents_summary(docs: list[GeneratedDocument]) -> dict:
 
 def _describe_documents(docs: list[GeneratedDocument]) -> list[GeneratedDocument]:
     """The documents in a stable order, each with a name people read ("Pack for members")."""
-    rank = {kind: i for i, kind in enumerate(DOCUMENT_ORDER)}
+    rank = {kind: i for i, kind in enumerate(documents.DOCUMENT_ORDER)}
     ordered = sorted(docs, key=lambda d: rank.get(d.kind, len(rank)))
     for document in ordered:
-        name, audience = documents.split_kind(document.kind)
-        document.label = f"{DOCUMENT_NAMES.get(name, name.capitalize())}: {documents.AUDIENCE_LABELS[audience]}"
+        document.label = documents.document_label(document)
     return ordered
 
 
@@ -134,7 +130,7 @@ def _with_paper_counts(items):
 
 
 def _agenda_rows(meeting: Meeting) -> tuple[list[dict], object]:
-    items = list(_with_paper_counts(meeting.items.order_by("number")))
+    items = list(_with_paper_counts(meeting.items.order_by("number", "suffix")))
     timed, ends_at = services.item_timings(meeting, items)
     last = len(timed) - 1
     rows = [{"item": item, "starts_at": at, "first": i == 0, "last": i == last} for i, (item, at) in enumerate(timed)]
@@ -238,7 +234,61 @@ def series_generate(request, pk):
     return redirect("manage_meetings:dashboard")
 
 
+@programme_manager_required
+def series_edit(request, pk):
+    """Change a series: its future meetings that have no published agenda move with it."""
+    series = get_series_for_management(request.user, pk)
+    form = SeriesChangeForm(request.POST or None, instance=series)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.change_series(series=series, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Series changed: {series.describe()}. {len(changed)} future meeting{'s' if len(changed) != 1 else ''} "
+                "changed with it (published ones keep their time: change those one by one).",
+            )
+            return redirect("manage_meetings:dashboard")
+    return render(request, "meetings/manage/series_form.html", {"form": form, "series": series})
+
+
+@programme_manager_required
+def series_end(request, pk):
+    """Cancel or delete the rest of a series at once (asks first)."""
+    series = get_series_for_management(request.user, pk)
+    future = list(services.future_meetings_of(series))
+    form = EndSeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["what"] == "delete":
+                count = services.delete_rest_of_series(series=series, by=request.user)
+                messages.success(
+                    request, f"{count} future meeting{'s' if count != 1 else ''} deleted; the series is ended."
+                )
+            else:
+                count = services.cancel_rest_of_series(
+                    series=series, reason=form.cleaned_data["reason"], by=request.user
+                )
+                messages.success(
+                    request, f"{count} future meeting{'s' if count != 1 else ''} cancelled; the series is ended."
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error, default_field="what")
+        else:
+            return redirect("manage_meetings:dashboard")
+    return render(request, "meetings/manage/series_end.html", {"form": form, "series": series, "future": future})
+
+
 # --- Meetings --------------------------------------------------------------------------------
+
+
+def _ask_about_clash(form, error: ValidationError) -> None:
+    """The body already meets then: the form grows a box to confirm a second meeting."""
+    codes = [e.code for errors in getattr(error, "error_dict", {}).values() for e in errors]
+    if "clash" in codes:
+        form.ask_about_clash()
 
 
 @programme_manager_required
@@ -253,7 +303,8 @@ def meeting_create(request):
                 **form.meeting_fields(),
             )
         except ValidationError as error:
-            _apply_form_errors(form, error, MEETING_FIELD_NAMES)
+            _ask_about_clash(form, error)
+            apply_validation_error(form, error, names=MEETING_FIELD_NAMES)
         else:
             messages.success(request, f"Meeting scheduled: {meeting_label(meeting)}.")
             return redirect("manage_meetings:agenda", pk=meeting.pk)
@@ -268,7 +319,8 @@ def meeting_edit(request, pk):
         try:
             services.change_meeting(meeting=meeting, by=request.user, **form.meeting_fields())
         except ValidationError as error:
-            _apply_form_errors(form, error, MEETING_FIELD_NAMES)
+            _ask_about_clash(form, error)
+            apply_validation_error(form, error, names=MEETING_FIELD_NAMES)
         else:
             messages.success(request, f"Meeting changed: {meeting_label(meeting)}. Calendars will show the change.")
             return redirect("manage_meetings:agenda", pk=meeting.pk)
@@ -320,6 +372,8 @@ def agenda(request, pk):
                 .select_related("presenter", "organisation")
             ),
             "failed": [d for d in docs if d.status == DocumentStatus.FAILED],
+            "waiting_changes": list(meeting.changes.filter(supplement__isnull=True).select_related("by")),
+            "supplements": list(meeting.supplements.all()),
             "left_out": [{"title": t, "reason": r, "documents": labels} for (t, r), labels in left_out.items()],
             "tab": "agenda",
         },
@@ -334,9 +388,9 @@ def item_add(request, pk):
         try:
             item = services.add_item(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
-            messages.success(request, f"Item {item.number}, “{item.title}”, added to the agenda.")
+            messages.success(request, f"Item {item.label}, “{item.title}”, added to the agenda.")
             return redirect(reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk}) + f"#item-{item.pk}")
     return render(request, "meetings/manage/item_form.html", {"form": form, "meeting": meeting})
 
@@ -347,17 +401,45 @@ def item_edit(request, pk, item_pk):
     meeting = item.meeting
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        # No service changes an item yet (see the report to the team): the model's clean() has run
-        # (restricted items need a reason), the change is saved with its author in the history,
-        # and a published agenda's documents are rebuilt, as services do when papers change.
-        item = form.save(commit=False)
-        item._history_user = request.user
-        item.save(update_fields=form.Meta.fields)
-        if meeting.is_published:
-            documents.request_documents(meeting=meeting, reason="agenda item changed after publication")
-        messages.success(request, f"Item {item.number}, “{item.title}”, updated.")
-        return redirect(reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk}) + f"#item-{item.pk}")
+        try:
+            item = services.change_item(
+                item=item, by=request.user, **{name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Item {item.label}, “{item.title}”, updated.")
+            return redirect(reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk}) + f"#item-{item.pk}")
     return render(request, "meetings/manage/item_form.html", {"form": form, "meeting": meeting, "item": item})
+
+
+@programme_manager_required
+def item_remove(request, pk, item_pk):
+    """GET asks first. Before publication the item is deleted; after it, withdrawn with a reason."""
+    item = get_item_for_management(request.user, pk, item_pk)
+    meeting = item.meeting
+    agenda_url = reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk})
+    form = WithdrawItemForm(request.POST or None) if meeting.is_published else None
+    if request.method == "POST":
+        try:
+            if form is None:
+                services.remove_item(item=item, by=request.user)
+                messages.success(request, f"Item “{item.title}” is removed and the agenda renumbered.")
+                return redirect(agenda_url)
+            if form.is_valid():
+                services.withdraw_item(item=item, reason=form.cleaned_data["reason"], by=request.user)
+                messages.success(
+                    request,
+                    f"Item {item.label} is withdrawn. The documents are being rebuilt with a supplement, and members "
+                    "will be told.",
+                )
+                return redirect(f"{agenda_url}#item-{item.pk}")
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, error.messages[0])
+                return redirect(agenda_url)
+            apply_validation_error(form, error, default_field="reason")
+    return render(request, "meetings/manage/item_remove.html", {"meeting": meeting, "item": item, "form": form})
 
 
 def _moved(order: list[int], item_id: int, direction: str) -> list[int]:
@@ -379,7 +461,7 @@ def agenda_reorder(request, pk):
     and gets JSON back (the message to announce and the re-rendered rows)."""
     meeting = get_meeting_for_management(request.user, pk)
     agenda_url = reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk})
-    current = list(meeting.items.order_by("number").values_list("pk", flat=True))
+    current = list(meeting.items.order_by("number", "suffix").values_list("pk", flat=True))
     try:
         item_id = int(request.POST["item"]) if request.POST.get("item") else None
         if "order" in request.POST:
@@ -450,6 +532,69 @@ def agenda_publish(request, pk):
 
 @programme_manager_required
 @require_POST
+def send_supplement_notice(request, pk):
+    """Email members about the changes waiting, now (the presenter's ones included)."""
+    meeting = get_meeting_for_management(request.user, pk)
+    waiting = meeting.changes.filter(supplement__isnull=True).exists()
+    supplement = services.issue_supplement_notice(meeting=meeting, by=request.user)
+    if supplement is None and not waiting:
+        messages.info(request, "There are no changes waiting: members have been told of every change.")
+    elif supplement is None:
+        last = meeting.supplements.order_by("-number").first()
+        next_at = timezone.localtime(last.issued_at + notices.SUPPLEMENT_INTERVAL)
+        messages.info(
+            request,
+            f"Members were last emailed at {timezone.localtime(last.issued_at):%H:%M} and get at most one "
+            f"“papers updated” email an hour: these changes go to them automatically from {next_at:%H:%M}.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Supplement {supplement.number}: members are being emailed about {supplement.changes.count()} changes.",
+        )
+    return redirect(reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk}) + "#changes")
+
+
+@programme_manager_required
+@require_POST
+def send_notice(request, pk):
+    meeting = get_meeting_for_management(request.user, pk)
+    try:
+        services.send_notice_of_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "The notice of meeting is being emailed to each member and deputy.")
+    return redirect("manage_meetings:agenda", pk=meeting.pk)
+
+
+@programme_manager_required
+def message_members(request, pk):
+    meeting = get_meeting_for_management(request.user, pk)
+    form = MessageMembersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_members(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"“{form.cleaned_data['subject']}” is being emailed to the members.")
+            return redirect("manage_meetings:message_members", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/manage/message_members.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "recipients": notices.papers_recipients(meeting),
+            "sent": list(meeting.messages.select_related("sent_by")[:20]),
+            "tab": "email",
+        },
+    )
+
+
+@programme_manager_required
+@require_POST
 def documents_rebuild(request, pk):
     meeting = get_meeting_for_management(request.user, pk)
     if not meeting.is_published:
@@ -468,7 +613,7 @@ def papers(request, pk):
     items = list(
         meeting.items.select_related("presenter", "presenter_organisation")
         .prefetch_related(Prefetch("papers", queryset=paper_list))
-        .order_by("number")
+        .order_by("number", "suffix")
     )
     return render(
         request,
@@ -506,7 +651,7 @@ def forward_propose(request):
         try:
             entry = services.propose_forward_item(**form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"“{entry.title}” added to the {entry.body.name}'s forward plan.")
             return redirect("manage_meetings:forward_plan")
@@ -525,9 +670,9 @@ def forward_accept(request, pk):
         try:
             item = services.accept_forward_item(forward_item=entry, meeting=meeting, by=request.user)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
-            messages.success(request, f"“{item.title}” is item {item.number} on the agenda of {meeting_name(meeting)}.")
+            messages.success(request, f"“{item.title}” is item {item.label} on the agenda of {meeting_name(meeting)}.")
             return redirect(reverse("manage_meetings:agenda", kwargs={"pk": meeting.pk}) + f"#item-{item.pk}")
     return render(request, "meetings/manage/forward_accept.html", {"form": form, "entry": entry})
 
@@ -544,7 +689,7 @@ def forward_defer(request, pk):
         try:
             services.defer_forward_item(forward_item=entry, to_meeting=to_meeting, by=request.user)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             where = meeting_name(to_meeting) if to_meeting else "no meeting yet"
             messages.success(request, f"“{entry.title}” deferred to {where}.")
@@ -557,43 +702,99 @@ def forward_defer(request, pk):
 
 @programme_manager_required
 def attendance(request, pk):
+    """Who was there, in what capacity: members (or their deputies, named), apologies, and
+    everyone else present (officers, guests, observers). Recorded from the day of the meeting."""
     meeting = get_meeting_for_management(request.user, pk)
-    form = AttendanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    what = request.POST.get("what", "attendance") if request.method == "POST" else ""
+    form = AttendanceForm(request.POST if what == "attendance" else None)
+    also_form = AlsoPresentForm(request.POST if what == "also_present" else None, prefix="also")
+    if what == "attendance" and form.is_valid():
         try:
             services.record_attendance(
                 meeting=meeting,
                 present_ids=form.cleaned_data["present"],
                 deputy_present_ids=form.cleaned_data["deputy_present"],
+                apologies_ids=form.cleaned_data["apologies"],
+                deputies=form.cleaned_data["deputies"],
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Attendance saved.")
             return redirect("manage_meetings:attendance", pk=meeting.pk)
+    if what == "also_present" and also_form.is_valid():
+        try:
+            entry = services.add_also_present(meeting=meeting, by=request.user, **also_form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(also_form, error)
+        else:
+            messages.success(request, f"{entry.name} is recorded as also present.")
+            return redirect(reverse("manage_meetings:attendance", kwargs={"pk": meeting.pk}) + "#also-present")
+    if what == "remove_also_present":
+        entry = get_object_or_404(AlsoPresent, pk=request.POST.get("entry") or 0, meeting=meeting)
+        try:
+            services.remove_also_present(entry=entry, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"{entry.name} is no longer recorded as present.")
+        return redirect(reverse("manage_meetings:attendance", kwargs={"pk": meeting.pk}) + "#also-present")
     seats = list(services.members_of(meeting))
     answers = {a.person_id: a for a in meeting.attendances.select_related("organisation", "deputy")}
+    colleagues = _colleagues_of(seats)
     if form.is_bound:  # show what was ticked, not what is saved
-        ticked = set(request.POST.getlist("present")), set(request.POST.getlist("deputy_present"))
+        ticked = {name: set(request.POST.getlist(name)) for name in ("present", "deputy_present", "apologies")}
     rows = []
     for seat in seats:
         answer = answers.get(seat.person_id)
         if form.is_bound:
-            present, deputy_present = str(seat.person_id) in ticked[0], str(seat.person_id) in ticked[1]
+            marks = {name: str(seat.person_id) in ticked[name] for name in ticked}
+            chosen_deputy = request.POST.get(f"deputy_for_{seat.person_id}", "")
         else:
-            present = bool(answer and answer.present and not answer.deputy_present)
-            deputy_present = bool(answer and answer.deputy_present)
+            marks = {
+                "present": bool(answer and answer.present and not answer.deputy_present),
+                "deputy_present": bool(answer and answer.deputy_present),
+                "apologies": bool(answer and not answer.present and answer.response == "apologies"),
+            }
+            chosen_deputy = str(answer.deputy_id) if answer and answer.deputy_id else ""
         deputy = answer.deputy if answer and answer.deputy_id else seat.deputy
         rows.append(
-            {"seat": seat, "answer": answer, "deputy": deputy, "present": present, "deputy_present": deputy_present}
+            {
+                "seat": seat,
+                "answer": answer,
+                "deputy": deputy,
+                "deputy_choices": colleagues.get(seat.organisation_id, []),
+                "chosen_deputy": chosen_deputy,
+                **marks,
+            }
         )
     quorum = _quorum_summary(meeting, list(answers.values()))
     return render(
         request,
         "meetings/manage/attendance.html",
-        {"meeting": meeting, "form": form, "rows": rows, "quorum": quorum, "tab": "attendance"},
+        {
+            "meeting": meeting,
+            "form": form if form.errors else (also_form if also_form.errors else form),
+            "attendance_form": form,
+            "also_form": also_form,
+            "also_present": list(meeting.also_present.all()),
+            "rows": rows,
+            "quorum": quorum,
+            "can_record": meeting.has_begun() and not meeting.is_cancelled,
+            "sheet": documents.documents_for(meeting).filter(kind="attendance:members").first(),
+            "tab": "attendance",
+        },
     )
+
+
+def _colleagues_of(seats) -> dict[int, list]:
+    """Who could come in a member's place: people of the seat's organisation (one query)."""
+    organisation_ids = {seat.organisation_id for seat in seats}
+    grouped: dict[int, list] = {}
+    for person in User.objects.filter(organisation_id__in=organisation_ids, is_active=True).order_by("name"):
+        grouped.setdefault(person.organisation_id, []).append(person)
+    return grouped
 
 
 # --- Minutes ---------------------------------------------------------------------------------
@@ -611,16 +812,6 @@ def _owner_choices(meeting: Meeting, seats) -> list:
     return [(f"Members of the {meeting.body.name}", members), ("Everyone else", others)]
 
 
-def _previous_meeting(meeting: Meeting) -> Meeting | None:
-    return (
-        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("body", "minutes_approved_at_meeting__body")
-        .order_by("-starts_at")
-        .first()
-    )
-
-
 def _item_forms(item, owner_choices, data=None, what=None):
     """The minute, decision and action forms of one item; `data` binds the one named by `what`."""
     minute_text = item.minute.text if getattr(item, "minute", None) else ""
@@ -633,8 +824,8 @@ def _item_forms(item, owner_choices, data=None, what=None):
             data if what == "action" else None, prefix=f"item{item.pk}-action", owner_choices=owner_choices
         ),
     }
-    forms["minute"].fields["text"].label = f"Minute of item {item.number}"
-    forms["decision"].fields["text"].label = f"Decision on item {item.number}"
+    forms["minute"].fields["text"].label = f"Minute of item {item.label}"
+    forms["decision"].fields["text"].label = f"Decision on item {item.label}"
     forms["action"].fields["description"].label = "What is to be done"
     forms["action"].fields["owner"].label = "Owner"
     return forms
@@ -644,7 +835,7 @@ def _record_for_item(what: str, item: AgendaItem, data: dict, by) -> str:
     """Do what one of an item's forms on the minutes page asks; return the message to show."""
     if what == "minute":
         services.save_minute(item=item, text=data["text"], by=by)
-        return f"Minute of item {item.number} saved."
+        return f"Minute of item {item.label} saved."
     if what == "decision":
         decision = services.record_decision(item=item, text=data["text"], by=by)
         return f"Decision {decision.reference} recorded."
@@ -670,19 +861,40 @@ def _minutes_sections(meeting: Meeting, items, forms_for) -> list[dict]:
     ]
 
 
+def _declaration_form(seats, attendances, items, data=None) -> OralDeclarationForm:
+    """Who can declare (members and the deputies recorded for them) and in which business items."""
+    people = {seat.person_id: seat.person.name for seat in seats}
+    for attendance in attendances:
+        if attendance.deputy_id:
+            people.setdefault(attendance.deputy_id, f"{attendance.deputy.name} (deputy for {attendance.person.name})")
+    business = [(i.pk, f"{i.label}. {i.title}") for i in items if not i.standing_kind and not i.is_withdrawn]
+    return OralDeclarationForm(
+        data, people_choices=sorted(people.items(), key=lambda p: p[1]), item_choices=business, prefix="declaration"
+    )
+
+
 @programme_manager_required
 def minutes(request, pk):
-    """Write the minutes item by item (a minute, decisions, actions); once they are approved, the
-    page is read-only and takes errata instead."""
+    """Write the minutes item by item (a minute, decisions, actions, interests declared at the
+    meeting); once they are approved, the page is read-only and takes errata instead."""
     meeting = get_meeting_for_management(request.user, pk)
     minutes_url = reverse("manage_meetings:minutes", kwargs={"pk": meeting.pk})
-    items = list(meeting.items.select_related("minute", "presenter", "presenter_organisation").order_by("number"))
+    items = list(
+        meeting.items.select_related("minute", "presenter", "presenter_organisation").order_by("number", "suffix")
+    )
     locked = meeting.minutes_locked
     if meeting.minutes_approved_at_meeting_id:  # named on the page: one query, not one per attribute
         meeting.minutes_approved_at_meeting = Meeting.objects.with_body().get(pk=meeting.minutes_approved_at_meeting_id)
-    owner_choices = [] if locked else _owner_choices(meeting, list(services.members_of(meeting)))
+    seats = [] if locked else list(services.members_of(meeting))
+    owner_choices = [] if locked else _owner_choices(meeting, seats)
     what = request.POST.get("what", "") if request.method == "POST" else ""
     erratum_form = ErratumForm(request.POST if what == "erratum" else None)
+    attendances = list(meeting.attendances.select_related("person", "deputy"))
+    declaration_form = (
+        None
+        if locked
+        else _declaration_form(seats, attendances, items, request.POST if what == "declaration" else None)
+    )
     bound_form, bound_item = None, None
 
     if request.method == "POST" and locked:
@@ -693,11 +905,27 @@ def minutes(request, pk):
             try:
                 services.record_erratum(meeting=meeting, text=erratum_form.cleaned_data["text"], by=request.user)
             except ValidationError as error:
-                _apply_form_errors(erratum_form, error)
+                apply_validation_error(erratum_form, error)
             else:
                 messages.success(request, "Erratum recorded. The minutes documents are being rebuilt.")
                 return redirect(f"{minutes_url}#errata")
         bound_form = erratum_form
+    elif what == "declaration":
+        bound_form = declaration_form
+        bound_item = next((i for i in items if i.standing_kind == StandingKind.DECLARATIONS), None)
+        if declaration_form.is_valid():
+            data = declaration_form.cleaned_data
+            item = next(i for i in items if i.pk == data["item_declared"])
+            item.meeting = meeting
+            try:
+                services.declare_interest(
+                    item=item, person=data["person"], interest=data["interest"], recorded_by=request.user
+                )
+            except ValidationError as error:
+                apply_validation_error(declaration_form, error)
+            else:
+                messages.success(request, f"{data['person'].name}'s interest in item {item.label} is recorded.")
+                return redirect(f"{minutes_url}#item-{bound_item.pk if bound_item else item.pk}")
     elif request.method == "POST":
         bound_item = next((i for i in items if str(i.pk) == request.POST.get("item", "")), None)
         if bound_item is None or what not in {"minute", "decision", "action"}:
@@ -707,7 +935,7 @@ def minutes(request, pk):
             try:
                 message = _record_for_item(what, bound_item, bound_form.cleaned_data, request.user)
             except ValidationError as error:
-                _apply_form_errors(bound_form, error)
+                apply_validation_error(bound_form, error)
             else:
                 messages.success(request, message)
                 return redirect(f"{minutes_url}#item-{bound_item.pk}")
@@ -716,17 +944,11 @@ def minutes(request, pk):
         if locked:
             return {"forms": {}, "open_form": ""}
         forms = _item_forms(item, owner_choices)
-        if item == bound_item:  # the form that was sent, with its errors and what was typed
+        if item == bound_item and what != "declaration":  # the form that was sent, with its errors
             forms[what] = bound_form
         return {"forms": forms, "open_form": what if item == bound_item else ""}
 
     sections = _minutes_sections(meeting, items, forms_for)
-    earlier_actions = list(
-        Action.objects.open()
-        .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
-        .select_related("owner", "meeting")
-        .order_by("due_on", "pk")
-    )
     return render(
         request,
         "meetings/manage/minutes.html",
@@ -734,32 +956,123 @@ def minutes(request, pk):
             "meeting": meeting,
             "sections": sections,
             "locked": locked,
-            "anything_written": meeting.minutes_status != MinutesStatus.NONE
-            or any(s["decisions"] or s["actions"] for s in sections),
-            "previous": _previous_meeting(meeting),
-            "earlier_actions": earlier_actions,
+            "anything_written": meeting.minutes_status != MinutesStatus.NONE,
+            "previous": documents.previous_meeting(meeting),
+            "earlier_actions": list(open_actions_before(meeting, None)),
             "errata": list(meeting.errata.select_related("recorded_by")) if locked else [],
             "erratum_form": erratum_form,
+            "declaration_form": declaration_form,
+            "attended": services.attended(meeting, attendances),
+            "attendance_recorded": any(a.present is not None for a in attendances),
             "form": bound_form,  # for the error summary
             "today": timezone.localdate(),
             "minutes_kind": StandingKind.MINUTES,
             "actions_kind": StandingKind.ACTIONS,
+            "declarations_kind": StandingKind.DECLARATIONS,
             "tab": "minutes",
         },
     )
 
 
 @programme_manager_required
+def decision_edit(request, pk, decision_pk):
+    decision = get_decision_for_management(request.user, pk, decision_pk)
+    form = DecisionForm(request.POST or None, initial={"text": decision.text})
+    form.fields["text"].label = f"Decision {decision.reference}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_decision(decision=decision, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Decision {decision.reference} changed.")
+            return redirect(_minutes_anchor(decision.meeting_id, decision.item_id))
+    return render(
+        request,
+        "meetings/manage/minuted_record_form.html",
+        {
+            "form": form,
+            "meeting": decision.meeting,
+            "heading": f"Change decision {decision.reference}",
+            "item": decision.item,
+        },
+    )
+
+
+@programme_manager_required
+def decision_delete(request, pk, decision_pk):
+    decision = get_decision_for_management(request.user, pk, decision_pk)
+    if request.method == "POST":
+        try:
+            services.delete_decision(decision=decision, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"Decision {decision.reference} deleted. Its reference is not used again.")
+        return redirect(_minutes_anchor(decision.meeting_id, decision.item_id))
+    return render(
+        request,
+        "meetings/manage/minuted_record_delete.html",
+        {
+            "meeting": decision.meeting,
+            "what": f"decision {decision.reference}",
+            "text": decision.text,
+            "item": decision.item,
+        },
+    )
+
+
+@programme_manager_required
+def action_edit(request, pk, action_pk):
+    action = get_minuted_action_for_management(request.user, pk, action_pk)
+    owner_choices = _owner_choices(action.meeting, list(services.members_of(action.meeting)))
+    form = ActionForm(
+        request.POST or None,
+        owner_choices=owner_choices,
+        initial={"description": action.description, "owner": action.owner_id, "due_on": action.due_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_action(action=action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Action changed.")
+            return redirect(_minutes_anchor(action.meeting_id, action.item_id))
+    return render(
+        request,
+        "meetings/manage/minuted_record_form.html",
+        {"form": form, "meeting": action.meeting, "heading": "Change an action", "item": action.item},
+    )
+
+
+@programme_manager_required
+def action_delete(request, pk, action_pk):
+    action = get_minuted_action_for_management(request.user, pk, action_pk)
+    if request.method == "POST":
+        try:
+            services.delete_action(action=action, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, "Action deleted.")
+        return redirect(_minutes_anchor(action.meeting_id, action.item_id))
+    return render(
+        request,
+        "meetings/manage/minuted_record_delete.html",
+        {"meeting": action.meeting, "what": "this action", "text": action.description, "item": action.item},
+    )
+
+
+def _minutes_anchor(meeting_id: int, item_id: int | None) -> str:
+    url = reverse("manage_meetings:minutes", kwargs={"pk": meeting_id})
+    return f"{url}#item-{item_id}" if item_id else url
+
+
+@programme_manager_required
 @require_POST
 def minutes_circulate(request, pk):
     meeting = get_meeting_for_management(request.user, pk)
-    nothing_written = not (meeting.decisions.exists() or meeting.actions.exists())
-    if meeting.minutes_status == MinutesStatus.NONE and nothing_written:
-        # services.circulate_draft_minutes would circulate (and later let the meeting approve)
-        # minutes nobody has written; reported to the team. (A decision or an action alone does not
-        # start the draft in services, so they count as written here.)
-        messages.error(request, "Write at least one minute before circulating the draft.")
-        return redirect("manage_meetings:minutes", pk=meeting.pk)
     try:
         services.circulate_draft_minutes(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -774,7 +1087,7 @@ def minutes_circulate(request, pk):
 def minutes_approve_previous(request, pk):
     """At this meeting, under "Minutes of the last meeting": approve the previous meeting's."""
     meeting = get_meeting_for_management(request.user, pk)
-    previous = _previous_meeting(meeting)
+    previous = documents.previous_meeting(meeting)
     if previous is None:
         messages.error(request, f"This is the first {meeting.body.name} meeting: there are no earlier minutes.")
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from diz_portal.forms import DateInput, Form
-from meetings.models import ActionStatus, Meeting, Purpose, Response
+from meetings.models import VISIBILITY_RANK, ActionStatus, InterestCategory, Meeting, Purpose, Response, Visibility
 from partners.models import GoverningBody, User
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -73,11 +73,25 @@ class ResponseForm(Form):
         self.fields["deputy"].queryset = User.objects.filter(
             organisation_id=seat.organisation_id, is_active=True
         ).exclude(pk=seat.person_id)
+        # Why no deputy can be sent, when none can: said instead of offering an empty list.
+        self.no_possible_deputy = ""
         if seat.deputy_id:
             self.fields["deputy"].help_text = f"Your usual deputy is {seat.deputy.name}."
+        elif not self.fields["deputy"].queryset.exists():
+            self.no_possible_deputy = (
+                f"You have no usual deputy and nobody else from {seat.organisation.name} uses the portal, so you "
+                "cannot send a deputy from here. Ask the programme team to name a deputy for your seat."
+            )
+            self.fields["response"].choices = [c for c in Response.choices if c[0] != Response.DEPUTY]
+            del self.fields["deputy"]
         else:
             self.fields["deputy"].empty_label = "Choose someone"
             self.fields["deputy"].help_text = "You have no usual deputy: choose who will come."
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("deputy", None)
+        return cleaned
 
 
 class DeclarationForm(Form):
@@ -107,6 +121,19 @@ class PaperForm(Form):
     data_protection = forms.CharField(
         label="Data protection implications", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    visibility = forms.ChoiceField(
+        label="Who can see this paper",
+        choices=Visibility.choices,
+        required=False,
+        help_text="Usually the same as its item. Choose a more restricted level for an exempt appendix "
+        "(for example a public report's confidential annex).",
+    )
+    restriction_reason = forms.CharField(
+        label="Reason for restriction",
+        max_length=300,
+        required=False,
+        help_text="Needed for a restricted paper, for example “Commercially sensitive: property valuations”.",
+    )
     file = forms.FileField(
         label="Upload the paper",
         help_text="A PDF, Word, OpenDocument, Excel or PowerPoint file. PDFs go into the board pack as they are.",
@@ -114,6 +141,16 @@ class PaperForm(Form):
     )
 
     COVER_SHEET = ["purpose", "decision_sought", "finance", "risk", "equality", "data_protection"]
+    LEVELS = ["visibility", "restriction_reason"]
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            # A paper is as open as its item at most: offer its item's level and the closer ones.
+            rank = VISIBILITY_RANK[item.visibility]
+            self.fields["visibility"].choices = [c for c in Visibility.choices if VISIBILITY_RANK[c[0]] >= rank]
+            self.fields["visibility"].initial = item.visibility
+            self.fields["restriction_reason"].initial = item.restriction_reason
 
 
 class ReplacePaperForm(Form):
@@ -166,3 +203,17 @@ class ProposeItemForm(Form):
         if meeting and body and meeting.body_id != body.pk:
             self.add_error("target_meeting", "Choose a meeting of the body you are proposing to.")
         return cleaned
+
+
+# --- Register of interests -------------------------------------------------------------------
+
+
+class RegisteredInterestForm(Form):
+    category = forms.ChoiceField(choices=InterestCategory.choices, label="Kind of interest")
+    description = forms.CharField(
+        label="The interest",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example “Director of Harlow Digital Ltd” or “Owner of land at Station Road, Epping”.",
+        error_messages={"required": "Describe the interest."},
+    )

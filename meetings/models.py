@@ -31,6 +31,9 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "Restricted"
 
 
+# From the most open to the most closed: a paper may be more restricted than its item, not less.
+VISIBILITY_RANK = {Visibility.PUBLIC: 0, Visibility.PARTNERS: 1, Visibility.MEMBERS: 2, Visibility.RESTRICTED: 3}
+
 # Which levels a kind of viewer may see. Restricted is for members too, but is left out of every
 # public and partner output (DESIGN.md); members-only packs include it.
 LEVELS_FOR = {
@@ -181,6 +184,9 @@ class Meeting(models.Model):
     series_date = models.DateField(null=True, blank=True, editable=False)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    name = models.CharField(
+        max_length=100, blank=True, help_text="An optional title, for example “Extraordinary meeting”."
+    )
     location = models.CharField(max_length=200, blank=True)
     mode = models.CharField(max_length=20, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
     joining_link = models.URLField(blank=True, help_text="Shown only to the people invited to the meeting.")
@@ -217,7 +223,8 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["body", "starts_at"])]
 
     def __str__(self):
-        return f"{self.body.name}, {timezone.localtime(self.starts_at):%-d %B %Y}"
+        name = f" ({self.name})" if self.name else ""
+        return f"{self.body.name}{name}, {timezone.localtime(self.starts_at):%-d %B %Y}"
 
     def get_absolute_url(self):
         return reverse("meetings:meeting", kwargs={"pk": self.pk})
@@ -231,7 +238,7 @@ class Meeting(models.Model):
 
     @property
     def title(self) -> str:
-        return f"{self.body.name} meeting"
+        return f"{self.body.name}: {self.name}" if self.name else f"{self.body.name} meeting"
 
     @property
     def is_cancelled(self) -> bool:
@@ -249,17 +256,33 @@ class Meeting(models.Model):
     def local_date(self) -> date:
         return timezone.localtime(self.starts_at).date()
 
+    def has_begun(self, today: date | None = None) -> bool:
+        """Whether the meeting's day has come: attendance is recorded, and earlier minutes approved,
+        from the day of the meeting on."""
+        return self.local_date <= (today or timezone.localdate())
+
     def compute_papers_due(self, working_days: int) -> datetime:
         due_day = working_days_before(self.local_date, working_days)
-        return datetime.combine(due_day, time(17, 0), tzinfo=LONDON)
+        # Never after the meeting has started (papers due "0 working days before" are due at the start).
+        return min(datetime.combine(due_day, time(17, 0), tzinfo=LONDON), self.starts_at)
 
     def papers_are_late(self, now: datetime | None = None) -> bool:
         return bool(self.papers_due_at and (now or timezone.now()) > self.papers_due_at)
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def current(self):
+        """Items still on the agenda (a withdrawn item stays listed, as withdrawn, but has no
+        papers in packs and no minutes of its own)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     number = models.PositiveSmallIntegerField()
+    # After publication numbers are fixed: a late item takes its place's number and a letter
+    # ("7A"), as councils number supplementary items.
+    suffix = models.CharField(max_length=2, blank=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.INFORMATION)
@@ -276,15 +299,29 @@ class AgendaItem(models.Model):
         max_length=300, blank=True, help_text="Why the item is restricted, e.g. commercially sensitive bid pricing."
     )
     added_after_publication = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting", "number"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="one_item_per_number")]
+        ordering = ["meeting", "number", "suffix"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number", "suffix"], name="one_item_per_number_and_suffix")
+        ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.label}. {self.title}"
+
+    @property
+    def label(self) -> str:
+        """The item's number as the agenda prints it: "8", or "7A" for a late item."""
+        return f"{self.number}{self.suffix}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def clean(self):
         super().clean()
@@ -333,6 +370,10 @@ def paper_upload_to(version: PaperVersion, filename: str) -> str:
     return f"papers/{meeting.body.slug}/{meeting.local_date:%Y-%m-%d}/{uuid.uuid4().hex}/{filename}"
 
 
+def rendition_upload_to(version: PaperVersion, filename: str) -> str:
+    return f"renditions/{uuid.uuid4().hex}/{filename}"
+
+
 class Paper(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(max_length=200)
@@ -363,6 +404,18 @@ class Paper(models.Model):
         super().clean()
         if self.visibility == Visibility.RESTRICTED and not self.restriction_reason.strip():
             raise ValidationError({"restriction_reason": "Say why the paper is restricted."})
+        item = self.item if self.item_id else None
+        if item is not None and VISIBILITY_RANK[self.visibility] < VISIBILITY_RANK[item.visibility]:
+            raise ValidationError(
+                {
+                    "visibility": "A paper can be more restricted than its item (an exempt appendix), "
+                    "never less: this item is %(level)s."
+                },
+                params={"level": item.get_visibility_display().lower()},
+            )
+
+
+CONVERTIBLE_EXTENSIONS = {"doc", "docx", "odt", "ppt", "pptx", "odp"}
 
 
 class PaperVersion(models.Model):
@@ -378,6 +431,9 @@ class PaperVersion(models.Model):
     sha256 = models.CharField(max_length=64)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     problem = models.CharField(max_length=200, blank=True, help_text="Why the file cannot go into a pack.")
+    # Word, ODF and PowerPoint papers are converted to PDF on a worker (LibreOffice) for the pack.
+    rendition = models.FileField(upload_to=rendition_upload_to, max_length=300, blank=True)
+    rendition_problem = models.CharField(max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     is_late = models.BooleanField(default=False)
@@ -394,6 +450,19 @@ class PaperVersion(models.Model):
     def is_pdf(self) -> bool:
         return self.extension == "pdf"
 
+    @property
+    def converts_to_pdf(self) -> bool:
+        """Word, OpenDocument and PowerPoint papers are bound into packs as PDF (spreadsheets are
+        linked: their pages rarely print well)."""
+        return self.extension in CONVERTIBLE_EXTENSIONS
+
+    @property
+    def pack_pdf(self):
+        """The file the pack binds: the PDF itself, or the PDF made from an office document."""
+        if self.is_pdf:
+            return self.file
+        return self.rendition or None
+
 
 # --- At the meeting --------------------------------------------------------------------------
 
@@ -404,9 +473,18 @@ class Response(models.TextChoices):
     DEPUTY = "deputy", "Sending a deputy"
 
 
+class Capacity(models.TextChoices):
+    MEMBER = "member", "Member"
+    DEPUTY = "deputy", "Deputy"
+    OBSERVER = "observer", "Observer"
+    OFFICER = "officer", "Officer"
+    GUEST = "guest", "Guest"
+
+
 class Attendance(models.Model):
     """A member's answer before the meeting and, once recorded, whether they (or their deputy) were
-    there. `person` is the member; `deputy` who came in their place."""
+    there. `person` is the member (the seat); `deputy` who came in their place. `capacity` says in
+    what capacity the person who came sat: member, observer, or deputy (for `person`)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
@@ -418,6 +496,7 @@ class Attendance(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     present = models.BooleanField(null=True, help_text="Recorded at the meeting: the member or their deputy was there.")
     deputy_present = models.BooleanField(default=False)
+    capacity = models.CharField(max_length=20, choices=Capacity.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -430,13 +509,93 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.person} at {self.meeting}"
 
+    @property
+    def attendee(self):
+        """Who actually came for this seat: the member, or their deputy (None if nobody did)."""
+        if not self.present:
+            return None
+        return self.deputy if self.deputy_present else self.person
 
-class Declaration(models.Model):
+
+class AlsoPresent(models.Model):
+    """Someone at the meeting who holds no seat: an officer, a guest, an observer from a body that
+    is not a partner (another council, a government department)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="also_present")
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    capacity = models.CharField(
+        max_length=20,
+        choices=[(c, c.label) for c in (Capacity.OFFICER, Capacity.GUEST, Capacity.OBSERVER)],
+        default=Capacity.OFFICER,
+    )
+    role = models.CharField(max_length=200, blank=True, help_text="For example “Programme manager” or “Minutes”.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["capacity", "name", "pk"]
+        verbose_name_plural = "also present"
+
+    def __str__(self):
+        return self.describe()
+
+    def describe(self) -> str:
+        parts = [self.name]
+        if self.role:
+            parts.append(self.role)
+        if self.organisation:
+            parts.append(self.organisation)
+        return ", ".join(parts) + f" ({self.get_capacity_display().lower()})"
+
+
+LOCKED_MESSAGE = "These minutes are approved and locked: record an erratum instead."
+
+
+class MinutedRecord(models.Model):
+    """What the minutes record (a minute, a decision, an action, a declaration): once the minutes
+    are approved, its `MINUTED_FIELDS` are locked. The services check first; `clean()` keeps the
+    admin (and any form) to the same rule, and `minutes_locked` lets the admin refuse deletion."""
+
+    MINUTED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def _meeting_id(self) -> int | None:
+        return self.meeting_id if hasattr(self, "meeting_id") else getattr(self.item, "meeting_id", None)
+
+    @property
+    def minutes_locked(self) -> bool:
+        meeting_id = self._meeting_id()
+        return (
+            bool(meeting_id) and Meeting.objects.filter(pk=meeting_id, minutes_status=MinutesStatus.APPROVED).exists()
+        )
+
+    def clean(self):
+        super().clean()
+        if not self.minutes_locked:
+            return
+        if self.pk is None:
+            raise ValidationError(LOCKED_MESSAGE)
+        attnames = [self._meta.get_field(name).attname for name in self.MINUTED_FIELDS]
+        stored = type(self).objects.filter(pk=self.pk).values(*attnames).first()
+        if stored and any(stored[name] != getattr(self, name) for name in attnames):
+            raise ValidationError(LOCKED_MESSAGE)
+
+
+class Declaration(MinutedRecord):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="declarations")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declarations")
     interest = models.TextField(help_text="The interest, and whether it is pecuniary, personal or prejudicial.")
     declared_at = models.DateTimeField(default=timezone.now)
+    MINUTED_FIELDS = ("meeting", "item", "person", "interest")
+    # Set when the programme manager records a declaration made orally at the meeting.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -447,9 +606,11 @@ class Declaration(models.Model):
         return f"{self.person}: {self.item}"
 
 
-class Minute(models.Model):
+class Minute(MinutedRecord):
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minute")
     text = models.TextField(blank=True)
+
+    MINUTED_FIELDS = ("item", "text")
 
     history = HistoricalRecords()
 
@@ -457,17 +618,19 @@ class Minute(models.Model):
         return f"Minute of {self.item}"
 
 
-class Decision(models.Model):
+class Decision(MinutedRecord):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
     reference = models.CharField(max_length=40, unique=True)
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    MINUTED_FIELDS = ("meeting", "item", "reference", "text")
+
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meeting__starts_at", "item__number", "pk"]
+        ordering = ["meeting__starts_at", "item__number", "item__suffix", "pk"]
 
     def __str__(self):
         return self.reference
@@ -486,7 +649,10 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
-class Action(models.Model):
+class Action(MinutedRecord):
+    # Progress and completion go on after the minutes are approved; what was minuted does not.
+    MINUTED_FIELDS = ("meeting", "item", "description", "owner", "due_on")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
     item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     description = models.TextField()
@@ -525,6 +691,106 @@ class Erratum(models.Model):
 
     def __str__(self):
         return f"Erratum to {self.meeting}"
+
+
+# --- After publication -----------------------------------------------------------------------
+
+
+class Supplement(models.Model):
+    """One "papers updated" notice to the people sent a meeting's papers: the changes made since the
+    last notice. Claimed (created) before any email goes, so a retried send never sends twice."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="supplements")
+    number = models.PositiveSmallIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="one_supplement_per_number")]
+
+    def __str__(self):
+        return f"Supplement {self.number} to {self.meeting}"
+
+
+class MeetingChange(models.Model):
+    """A change to a published meeting's agenda or papers, waiting for the next supplement notice.
+    `visibility` is the level of what changed: a member hears of everything, the public of nothing
+    (they are not emailed)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    summary = models.CharField(max_length=400)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by_manager = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+    supplement = models.ForeignKey(Supplement, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return self.summary
+
+
+class MemberMessage(models.Model):
+    """An email from the programme manager to a meeting's body, sent from the meeting's page."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return self.subject
+
+
+# --- Register of members' interests ----------------------------------------------------------
+
+
+class InterestCategory(models.TextChoices):
+    EMPLOYMENT = "employment", "Employment, office, trade or profession"
+    SPONSORSHIP = "sponsorship", "Sponsorship"
+    CONTRACTS = "contracts", "Contracts"
+    LAND = "land", "Land and property"
+    SECURITIES = "securities", "Shares and securities"
+    BODIES = "bodies", "Membership of other bodies"
+    GIFTS = "gifts", "Gifts and hospitality"
+
+
+class RegisteredInterest(models.Model):
+    """An entry in a person's standing register of interests (beside what they declare at a
+    particular meeting). Ending an entry keeps it, with the date it ended."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registered_interests")
+    category = models.CharField(max_length=20, choices=InterestCategory.choices)
+    description = models.TextField()
+    registered_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person", "category", "registered_on", "pk"]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_category_display()}"
+
+
+class InterestReview(models.Model):
+    """When a person last confirmed their register is complete (yearly, and when a seat starts)."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interest_review")
+    reviewed_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.person}: reviewed {self.reviewed_on}"
 
 
 # --- Calendar and seminars -------------------------------------------------------------------

@@ -59,6 +59,25 @@ def can_see_level(user, body_id: int, level: str) -> bool:
     return level in levels_for(user, body_id)
 
 
+def is_invitee(user, meeting: Meeting, presenting: bool = False) -> bool:
+    """Invited to the meeting: the programme manager, the body's members and deputies, and the
+    presenters of its items (the caller says whether the viewer presents one)."""
+    return is_programme_manager(user) or meeting.body_id in member_body_ids(user) or presenting
+
+
+def can_see_joining_link(user, meeting: Meeting, presenting: bool = False) -> bool:
+    return bool(meeting.joining_link) and not meeting.is_cancelled and is_invitee(user, meeting, presenting)
+
+
+def bodies_user_may_propose_to(user) -> set[int]:
+    """Members propose items for the bodies they sit on; the programme manager for any body."""
+    from partners.models import GoverningBody
+
+    if is_programme_manager(user):
+        return set(GoverningBody.objects.values_list("pk", flat=True))
+    return member_body_ids(user)
+
+
 def is_presenter(user, item: AgendaItem) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -116,6 +135,21 @@ def get_action_for_management(user, pk: int) -> Action:
     if not can_manage_meetings(user):
         raise Http404
     return get_object_or_404(Action.objects.select_related("meeting__body", "owner"), pk=pk)
+
+
+def get_decision_for_management(user, meeting_pk: int, pk: int) -> Decision:
+    meeting = get_meeting_for_management(user, meeting_pk)
+    decision = get_object_or_404(Decision.objects.select_related("item"), pk=pk, meeting=meeting)
+    decision.meeting = meeting
+    return decision
+
+
+def get_minuted_action_for_management(user, meeting_pk: int, pk: int) -> Action:
+    """An action as the minutes of its meeting recorded it (to change or strike out)."""
+    meeting = get_meeting_for_management(user, meeting_pk)
+    action = get_object_or_404(Action.objects.select_related("item", "owner"), pk=pk, meeting=meeting)
+    action.meeting = meeting
+    return action
 
 
 def get_item_for_user(user, pk: int) -> AgendaItem:
@@ -191,16 +225,46 @@ def get_paper_for_upload(user, pk: int) -> Paper:
     return paper
 
 
+def split_kind(kind: str) -> tuple[str, str]:
+    """A meeting document's kind is "<document>:<audience>", e.g. "pack:members"."""
+    document, audience = kind.split(":")
+    return document, audience
+
+
+DOCUMENT_ORDER = {"agenda": 0, "pack": 1, "supplement": 2, "minutes": 3, "attendance": 4}
+AUDIENCE_RANK = {"public": 0, "partners": 1, "members": 2}
+
+
+def meeting_documents(meeting: Meeting):
+    content_type = ContentType.objects.get_for_model(Meeting)
+    return GeneratedDocument.objects.filter(content_type=content_type, object_id=meeting.pk)
+
+
+def visible_documents(meeting: Meeting, user, documents=None) -> list[GeneratedDocument]:
+    """The documents of `meeting` this user may download, one of each (the fullest version this
+    viewer may have), in a stable order. A members' document is never offered to anyone else;
+    minutes to people outside the body only once approved."""
+    allowed = levels_for(user, meeting.body_id)
+    best: dict[str, GeneratedDocument] = {}
+    for document in documents if documents is not None else meeting_documents(meeting):
+        name, audience = split_kind(document.kind)
+        if not LEVELS_FOR[audience] <= allowed:
+            continue
+        if name == "minutes" and audience == "public" and meeting.minutes_status != MinutesStatus.APPROVED:
+            continue
+        if name not in best or AUDIENCE_RANK[audience] > AUDIENCE_RANK[split_kind(best[name].kind)[1]]:
+            best[name] = document
+    return sorted(best.values(), key=lambda d: DOCUMENT_ORDER[split_kind(d.kind)[0]])
+
+
 def get_document_for_download(user, pk: int) -> tuple[GeneratedDocument, Meeting]:
     """A ready document of a meeting, if its audience is within the viewer's: a members' pack is
     never served to anyone outside the body, nor draft minutes to the public."""
     document = get_object_or_404(
         GeneratedDocument, pk=pk, content_type=ContentType.objects.get_for_model(Meeting), status=DocumentStatus.READY
     )
-    from meetings import documents  # documents imports this module
-
     meeting = get_meeting_for_user(user, document.object_id)
-    if not document.file or document not in documents.visible_documents(meeting, user, documents=[document]):
+    if not document.file or document not in visible_documents(meeting, user, documents=[document]):
         raise Http404
     return document, meeting
 
@@ -213,35 +277,58 @@ def get_action_for_update(user, pk: int) -> Action:
     return action
 
 
-def actions_visible_to(user):
-    """The action log: the programme manager sees every body's, a member their bodies' (the items
-    of those are all within a member's levels); anyone else none."""
-    actions = Action.objects.select_related("meeting__body", "item", "owner")
-    if is_programme_manager(user):
-        return actions
-    bodies = member_body_ids(user)
-    members_levels = LEVELS_FOR["members"]
-    return actions.filter(meeting__body_id__in=bodies).filter(
-        Q(item__isnull=True) | Q(item__visibility__in=members_levels)
+# --- What minutes record: decisions, actions, declarations ----------------------------------
+# One rule for everything minuted, everywhere (pages, packs, registers, the action log, feeds):
+# outside the body it is public once the minutes are approved, and only on items within the
+# viewer's levels; the body's members read their draft once it is circulated.
+
+MINUTES_READABLE_BY_MEMBERS = [MinutesStatus.CIRCULATED, MinutesStatus.APPROVED]
+
+
+def minuted_for_audience(audience: str, prefix: str = "") -> Q:
+    """Which minuted records an audience of a meeting's body may read (`prefix` leads from the
+    queried model to the record, e.g. "action__")."""
+    if audience == "members":
+        return Q(**{f"{prefix}meeting__minutes_status__in": MINUTES_READABLE_BY_MEMBERS})
+    levels = LEVELS_FOR[audience]
+    return Q(**{f"{prefix}meeting__minutes_status": MinutesStatus.APPROVED}) & (
+        Q(**{f"{prefix}item__isnull": True}) | Q(**{f"{prefix}item__visibility__in": levels})
     )
 
 
 def _minutes_rule(user) -> Q | None:
-    """Which meetings' minuted records (decisions, declarations) a viewer may read: outside a body,
-    those on items within the viewer's levels once the minutes are approved (never a restricted or
-    members-only one); members, their bodies' at every level once the draft is circulated. None
-    means everything (the programme manager)."""
+    """`minuted_for_audience` across bodies: outside a body, the viewer's outside audience; on
+    their bodies, as members. None means everything (the programme manager)."""
     if is_programme_manager(user):
         return None
-    outside_levels = LEVELS_FOR["partners" if is_partner_officer(user) else "public"]
-    rule = Q(meeting__minutes_status=MinutesStatus.APPROVED, item__visibility__in=outside_levels)
+    rule = minuted_for_audience("partners" if is_partner_officer(user) else "public")
     bodies = member_body_ids(user)
     if bodies:
-        rule |= Q(
-            meeting__body_id__in=bodies,
-            meeting__minutes_status__in=[MinutesStatus.CIRCULATED, MinutesStatus.APPROVED],
-        )
+        rule |= Q(meeting__body_id__in=bodies) & minuted_for_audience("members")
     return rule
+
+
+def open_actions_before(meeting: Meeting, audience: str | None):
+    """The body's open actions from earlier meetings, as the action-log item lists them (on the
+    meeting page, in packs and on the minutes page) for an audience of the body; None for the
+    programme manager's own pages (every action, circulated or not)."""
+    actions = (
+        Action.objects.open()
+        .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
+        .select_related("owner", "meeting")
+        .order_by("due_on", "pk")
+    )
+    return actions if audience is None else actions.filter(minuted_for_audience(audience))
+
+
+def actions_visible_to(user):
+    """The action log: the programme manager sees every body's, a member their bodies' once the
+    minutes that recorded them are circulated; anyone else none."""
+    actions = Action.objects.select_related("meeting__body", "item", "owner")
+    if is_programme_manager(user):
+        return actions
+    bodies = member_body_ids(user)
+    return actions.filter(meeting__body_id__in=bodies).filter(minuted_for_audience("members"))
 
 
 def decisions_visible_to(user):
@@ -250,8 +337,67 @@ def decisions_visible_to(user):
     return decisions if rule is None else decisions.filter(rule)
 
 
+def minuted_declarations():
+    """Declarations the minutes record: once attendance is taken, only those of people who were
+    there (a member, or the deputy who came for one)."""
+    from django.db.models import Exists, OuterRef
+
+    from meetings.models import Attendance
+
+    taken = Attendance.objects.filter(meeting=OuterRef("meeting"), present__isnull=False)
+    came = Attendance.objects.filter(meeting=OuterRef("meeting"), present=True).filter(
+        Q(person=OuterRef("person"), deputy_present=False) | Q(deputy=OuterRef("person"), deputy_present=True)
+    )
+    return Declaration.objects.filter(~Exists(taken) | Exists(came))
+
+
 def declarations_visible_to(user):
     """The register of interests declared at meetings, on the same rule as the decisions."""
-    declarations = Declaration.objects.select_related("meeting__body", "item", "person")
+    declarations = minuted_declarations().select_related("meeting__body", "item", "person")
     rule = _minutes_rule(user)
     return declarations if rule is None else declarations.filter(rule)
+
+
+# --- Register of members' interests ---------------------------------------------------------
+
+
+def may_keep_a_register(user) -> bool:
+    """Whoever sits on a body (or deputises on one) keeps a register of interests."""
+    return bool(member_body_ids(user))
+
+
+def can_read_interest_register(user) -> bool:
+    """The register is for the bodies' members and the programme manager."""
+    return is_programme_manager(user) or bool(member_body_ids(user))
+
+
+def get_own_interest(user, pk):
+    from meetings.models import RegisteredInterest
+
+    return get_object_or_404(RegisteredInterest, pk=pk or 0, person=user)
+
+
+def interest_register_by_body() -> list[dict]:
+    """Each body's current members with their current registered interests and when they last
+    confirmed them (three queries, whatever the number of members)."""
+    from meetings.models import InterestReview, RegisteredInterest
+    from partners.models import GoverningBody
+
+    seats = list(Membership.objects.current().exclude(role="secretariat").with_people().ordered_by_role())
+    people = {seat.person_id for seat in seats}
+    interests: dict[int, list] = {}
+    for entry in RegisteredInterest.objects.filter(person_id__in=people, ended_on__isnull=True).order_by(
+        "category", "pk"
+    ):
+        interests.setdefault(entry.person_id, []).append(entry)
+    reviews = dict(InterestReview.objects.filter(person_id__in=people).values_list("person_id", "reviewed_on"))
+    result = []
+    for body in GoverningBody.objects.order_by("display_order", "name"):
+        rows = [
+            {"seat": s, "interests": interests.get(s.person_id, []), "reviewed_on": reviews.get(s.person_id)}
+            for s in seats
+            if s.body_id == body.pk
+        ]
+        if rows:
+            result.append({"body": body, "rows": rows})
+    return result

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from meetings.documents import send_once
+from diz_portal.mail import send_once
 from meetings.models import Action, AgendaItem, MeetingStatus
 from partners.models import Partnership
 
@@ -30,7 +30,7 @@ def items_needing_papers(now: datetime | None = None):
             papers__isnull=True,
         )
         .select_related("meeting__body", "presenter")
-        .order_by("meeting__starts_at", "number")
+        .order_by("meeting__starts_at", "number", "suffix")
     )
 
 

@@ -13,24 +13,41 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from diz_portal.queue import enqueue
 from meetings.models import (
     LONDON,
     STANDING_AFTER,
     STANDING_BEFORE,
+    VISIBILITY_RANK,
     Action,
+    ActionStatus,
     AgendaItem,
+    AlsoPresent,
+    Attendance,
     CalendarToken,
+    Capacity,
+    Decision,
+    Declaration,
+    Erratum,
     ForwardPlanItem,
     ForwardPlanStatus,
     Meeting,
+    MeetingChange,
     MeetingSeries,
     MeetingStatus,
+    Minute,
+    MinutesStatus,
     Paper,
     PaperVersion,
     Purpose,
+    Response,
     Visibility,
+    new_feed_token,
 )
-from partners.models import GoverningBody
+from partners.models import GoverningBody, User
+from partners.permissions import is_programme_manager
+
+CLOSING_KINDS = {kind for kind, _minutes in STANDING_AFTER}
 
 
 def _as(instance, by):
@@ -64,6 +81,34 @@ def _create_meeting(meeting: Meeting, papers_due_working_days: int, by) -> Meeti
     return meeting
 
 
+def clashing_meetings(*, body: GoverningBody, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None):
+    """The body's scheduled meetings that overlap these times."""
+    meetings = Meeting.objects.filter(
+        body=body, status=MeetingStatus.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    return meetings.exclude(pk=exclude_pk) if exclude_pk else meetings
+
+
+def _refuse_clash(meeting: Meeting, allow_clash: bool) -> None:
+    if allow_clash:
+        return
+    clash = clashing_meetings(
+        body=meeting.body, starts_at=meeting.starts_at, ends_at=meeting.ends_at, exclude_pk=meeting.pk
+    ).first()
+    if clash is not None:
+        when = timezone.localtime(clash.starts_at)
+        raise ValidationError(
+            {
+                "starts_at": ValidationError(
+                    "The %(body)s already meets at that time (%(when)s). Choose another time, or confirm that "
+                    "this is a second meeting.",
+                    code="clash",
+                    params={"body": meeting.body.name, "when": f"{when:%-d %B %Y, %H:%M}"},
+                )
+            }
+        )
+
+
 def schedule_meeting(
     *,
     body: GoverningBody,
@@ -72,21 +117,33 @@ def schedule_meeting(
     location: str = "",
     mode: str = "in_person",
     joining_link: str = "",
+    name: str = "",
     papers_due_working_days: int = 5,
+    allow_clash: bool = False,
     by=None,
 ) -> Meeting:
-    """A one-off meeting, with the body's standing items on its agenda."""
+    """A one-off meeting, with the body's standing items on its agenda. A meeting of the same body
+    at an overlapping time is refused unless `allow_clash` (the person confirmed it)."""
     meeting = Meeting(
-        body=body, starts_at=starts_at, ends_at=ends_at, location=location, mode=mode, joining_link=joining_link
+        body=body,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        mode=mode,
+        joining_link=joining_link,
+        name=name,
     )
     meeting.full_clean(exclude=["uid"])
+    _refuse_clash(meeting, allow_clash)
     return _create_meeting(meeting, papers_due_working_days, by)
 
 
 def generate_meetings(*, series: MeetingSeries, start: date | None = None, months: int = 12, by=None) -> list[Meeting]:
     """Create the series' meetings for the coming months. Safe to run again: a date that has (or
     had, before it was moved) a meeting of this series is skipped. Online meetings get their
-    joining link later, when it exists."""
+    joining link later, when it exists. An ended series generates nothing."""
+    if not series.is_active:
+        raise ValidationError("This series has ended: schedule a new series or a one-off meeting.")
     start = start or timezone.localdate()
     taken = set(Meeting.objects.filter(series=series).values_list("series_date", flat=True))
     created = []
@@ -106,33 +163,128 @@ def generate_meetings(*, series: MeetingSeries, start: date | None = None, month
     return created
 
 
-def change_meeting(*, meeting: Meeting, by, **changes) -> Meeting:
-    """Move the meeting or change how it is held. Calendar subscribers see the change (SEQUENCE)."""
+def future_meetings_of(series: MeetingSeries, now: datetime | None = None):
+    """The series' scheduled meetings still to come."""
+    return (
+        Meeting.objects.filter(series=series, status=MeetingStatus.SCHEDULED, starts_at__gt=now or timezone.now())
+        .select_related("body")
+        .order_by("starts_at")
+    )
+
+
+def change_series(*, series: MeetingSeries, by, **changes) -> list[Meeting]:
+    """Change a series' times, place or deadline. Its future meetings whose agenda is not published
+    change with it (a published agenda's meeting is moved on its own, so its members are told);
+    returns the meetings changed."""
+    for field, value in changes.items():
+        setattr(series, field, value)
+    series.full_clean()
+    changed = []
+    with transaction.atomic():
+        series.save()
+        for meeting in future_meetings_of(series).filter(agenda_published_at__isnull=True):
+            day = meeting.local_date
+            change_meeting(
+                meeting=meeting,
+                by=by,
+                starts_at=datetime.combine(day, series.start_time, tzinfo=LONDON),
+                ends_at=datetime.combine(day, series.end_time, tzinfo=LONDON),
+                location=series.location,
+                mode=series.mode,
+            )
+            changed.append(meeting)
+    return changed
+
+
+def cancel_rest_of_series(*, series: MeetingSeries, reason: str, by) -> int:
+    """Cancel every future meeting of the series and end it (no more are generated). Anyone sent a
+    cancelled meeting's papers is told, as for one meeting."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the meetings are cancelled."})
+    with transaction.atomic():
+        meetings = list(future_meetings_of(series))
+        for meeting in meetings:
+            cancel_meeting(meeting=meeting, reason=reason, by=by)
+        series.is_active = False
+        series.save(update_fields=["is_active"])
+    return len(meetings)
+
+
+def delete_rest_of_series(*, series: MeetingSeries, by) -> int:
+    """Delete the series' future meetings and end it. Refused (nothing deleted) if any of them has a
+    published agenda, papers or minutes: cancel those instead, so the record stays."""
+    with transaction.atomic():
+        meetings = list(future_meetings_of(series))
+        kept = [
+            m
+            for m in meetings
+            if m.is_published
+            or m.minutes_status != MinutesStatus.NONE
+            or Paper.objects.filter(item__meeting=m).exists()
+            or AgendaItem.objects.filter(meeting=m, standing_kind="").exists()
+        ]
+        if kept:
+            raise ValidationError(
+                "%(count)d of the meetings have business, papers or a published agenda (the first on %(date)s): "
+                "cancel the rest of the series instead, so they stay on record.",
+                params={"count": len(kept), "date": f"{kept[0].local_date:%-d %B %Y}"},
+            )
+        for meeting in meetings:
+            _as(meeting, by).delete()
+        series.is_active = False
+        series.save(update_fields=["is_active"])
+    return len(meetings)
+
+
+def change_meeting(*, meeting: Meeting, by, allow_clash: bool = False, **changes) -> Meeting:
+    """Move the meeting or change how it is held. Calendar subscribers see the change (SEQUENCE);
+    after publication the documents are rebuilt and the change goes into the next supplement."""
     if meeting.is_cancelled:
         raise ValidationError("This meeting is cancelled: schedule a new one instead.")
+    before = (meeting.starts_at, meeting.ends_at, meeting.location, meeting.mode)
     for field, value in changes.items():
         setattr(meeting, field, value)
     meeting.full_clean(exclude=["uid"])
+    _refuse_clash(meeting, allow_clash)
     working_days = meeting.series.papers_due_working_days if meeting.series else 5
     meeting.papers_due_at = meeting.compute_papers_due(working_days)
     meeting.sequence += 1
-    _as(meeting, by).save()
-    if meeting.is_published:
-        # The cover and agenda carry the date, time and place.
-        from meetings import documents
+    with transaction.atomic():
+        _as(meeting, by).save()
+        if meeting.is_published and before != (meeting.starts_at, meeting.ends_at, meeting.location, meeting.mode):
+            when = timezone.localtime(meeting.starts_at)
+            where = f", {meeting.location}" if meeting.location else ""
+            _published_change(
+                meeting,
+                f"The meeting is now on {when:%A %-d %B %Y} at {when:%H:%M}{where} ({meeting.get_mode_display()}).",
+                Visibility.PUBLIC,
+                by,
+            )
+        elif meeting.is_published:
+            from meetings import documents
 
-        documents.request_documents(meeting=meeting, reason="meeting changed after publication")
+            documents.request_documents(meeting=meeting, reason="meeting details changed")
     return meeting
 
 
 def cancel_meeting(*, meeting: Meeting, reason: str, by) -> Meeting:
-    """Cancelled meetings are kept and shown as cancelled (and as STATUS:CANCELLED in feeds)."""
-    if meeting.is_cancelled:
-        return meeting
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.cancelled_reason = reason
-    meeting.sequence += 1
-    _as(meeting, by).save(update_fields=["status", "cancelled_reason", "sequence", "updated_at"])
+    """Cancelled meetings are kept and shown as cancelled (and as STATUS:CANCELLED in feeds). If its
+    papers went out, everyone who was sent them is told (once each, by a worker)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the meeting is cancelled."})
+    with transaction.atomic():
+        # Read afresh and locked: whether the papers went out decides who is told.
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        if meeting.is_cancelled:
+            return meeting
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancelled_reason = reason.strip()
+        meeting.sequence += 1
+        _as(meeting, by).save(update_fields=["status", "cancelled_reason", "sequence", "updated_at"])
+        if meeting.is_published:
+            from meetings.tasks import send_cancellation_notice
+
+            enqueue(send_cancellation_notice, meeting.pk)
     return meeting
 
 
@@ -140,13 +292,43 @@ def cancel_meeting(*, meeting: Meeting, reason: str, by) -> Meeting:
 
 
 def _renumber(meeting: Meeting, ordered: list[AgendaItem], by) -> None:
-    # Two passes so the unique (meeting, number) constraint never sees a clash mid-way.
+    # Two passes so the unique (meeting, number, suffix) constraint never sees a clash mid-way.
+    # Only a draft agenda is renumbered, so no item has a suffix yet.
     with transaction.atomic():
         for offset, item in enumerate(ordered):
             AgendaItem.objects.filter(pk=item.pk).update(number=1000 + offset)
         for position, item in enumerate(ordered, start=1):
             item.number = position
             _as(item, by).save(update_fields=["number"])
+
+
+def _published_change(meeting: Meeting, summary: str, visibility: str, by) -> MeetingChange:
+    """After publication: record what changed for the next supplement notice, and rebuild the
+    documents. A change by the programme manager queues the notice (sent at most once an hour); a
+    presenter's change waits for the programme manager, who is told of it."""
+    from meetings import documents
+    from meetings.tasks import send_supplement_notice, tell_managers_of_change
+
+    change = MeetingChange.objects.create(
+        meeting=meeting, summary=summary[:400], visibility=visibility, by=by, by_manager=is_programme_manager(by)
+    )
+    documents.request_documents(meeting=meeting, reason=summary)
+    if change.by_manager:
+        enqueue(send_supplement_notice, meeting.pk)
+    else:
+        enqueue(tell_managers_of_change, change.pk)
+    return change
+
+
+def _late_item_place(items: list[AgendaItem]) -> tuple[int, str]:
+    """A late item goes after the business, before the closing standing items, and takes the last
+    business item's number with the next free letter: 7, 7A, 7B... (numbers already sent out
+    never change)."""
+    business = [i for i in items if i.standing_kind not in CLOSING_KINDS]
+    anchor = max(business, key=lambda i: (i.number, i.suffix))
+    taken = {i.suffix for i in items if i.number == anchor.number}
+    letter = next(chr(c) for c in range(ord("A"), ord("Z") + 1) if chr(c) not in taken)
+    return anchor.number, letter
 
 
 def add_item(
@@ -162,12 +344,16 @@ def add_item(
     description: str = "",
     by,
 ) -> AgendaItem:
-    """Add business to the agenda, before the closing standing items (any other business...)."""
+    """Add business to the agenda, before the closing standing items (any other business...).
+
+    Before publication the agenda is renumbered. After it, numbers are fixed: the item is "7A"
+    (see `_late_item_place`), the documents are rebuilt with a supplement and members are told in
+    the next supplement notice. A cancelled meeting takes no items."""
     with transaction.atomic():
-        Meeting.objects.select_for_update().get(pk=meeting.pk)
-        items = list(meeting.items.order_by("number"))
-        closing = [i for i in items if i.standing_kind in {k for k, _ in STANDING_AFTER}]
-        opening = [i for i in items if i not in closing]
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+        if meeting.is_cancelled:
+            raise ValidationError("This meeting is cancelled: it takes no new items.")
+        items = list(meeting.items.order_by("number", "suffix"))
         item = AgendaItem(
             meeting=meeting,
             number=len(items) + 1000,
@@ -182,9 +368,104 @@ def add_item(
             added_after_publication=meeting.is_published,
         )
         item.full_clean(exclude=["number"])
-        _as(item, by).save()
-        _renumber(meeting, [*opening, item, *closing], by)
+        if meeting.is_published:
+            item.number, item.suffix = _late_item_place(items)
+            _as(item, by).save()
+            _published_change(meeting, f"Item {item.label} added: {item.title}.", item.visibility, by)
+        else:
+            _as(item, by).save()
+            closing = [i for i in items if i.standing_kind in CLOSING_KINDS]
+            opening = [i for i in items if i not in closing]
+            _renumber(meeting, [*opening, item, *closing], by)
     return item
+
+
+ITEM_FIELDS = [
+    "title",
+    "description",
+    "purpose",
+    "presenter",
+    "presenter_organisation",
+    "duration_minutes",
+    "visibility",
+    "restriction_reason",
+]
+
+
+def change_item(*, item: AgendaItem, by, **changes) -> AgendaItem:
+    """Change an item's details (never its number). Kept in the item's history; after publication
+    the documents are rebuilt and the change goes into the next supplement notice."""
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"change_item() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=item.meeting_id)
+        # Compared with what is stored, not with the caller's copy (a ModelForm has already set
+        # the new values on its instance).
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if meeting.is_cancelled:
+            raise ValidationError("This meeting is cancelled: its agenda cannot change.")
+        if item.is_withdrawn:
+            raise ValidationError("This item is withdrawn: it cannot change.")
+        changed = [field for field, value in changes.items() if getattr(item, field) != value]
+        for field, value in changes.items():
+            setattr(item, field, value)
+        item.full_clean(exclude=["number"])
+        if changed:
+            _as(item, by).save(update_fields=changed)
+            too_open = [
+                p for p in item.papers.all() if VISIBILITY_RANK[p.visibility] < VISIBILITY_RANK[item.visibility]
+            ]
+            for paper in too_open:
+                # A paper is never more open than its item.
+                paper.visibility, paper.restriction_reason = item.visibility, item.restriction_reason
+                _as(paper, by).save(update_fields=["visibility", "restriction_reason"])
+            if meeting.is_published:
+                _published_change(meeting, f"Item {item.label} changed: {item.title}.", item.visibility, by)
+    return item
+
+
+def withdraw_item(*, item: AgendaItem, reason: str, by) -> AgendaItem:
+    """Take an item off a published agenda. It stays listed, marked withdrawn with the reason (and
+    so in the minutes), its papers leave the packs, and members are told in the supplement notice."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the item is withdrawn."})
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("body").get(pk=item.meeting_id)
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if item.standing_kind:
+            raise ValidationError("Standing items stay on the agenda.")
+        if item.is_withdrawn:
+            return item
+        if not meeting.is_published:
+            raise ValidationError("The agenda is not published yet: remove the item instead.")
+        item.withdrawn_at = timezone.now()
+        item.withdrawn_reason = reason.strip()
+        _as(item, by).save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        _published_change(
+            meeting, f"Item {item.label} withdrawn: {item.title} ({item.withdrawn_reason}).", item.visibility, by
+        )
+    return item
+
+
+def remove_item(*, item: AgendaItem, by) -> None:
+    """Delete an item from a draft agenda, with its papers, and renumber. After publication an item
+    is withdrawn instead (`withdraw_item`), so what members were sent stays explained."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if meeting.is_published:
+            raise ValidationError("The agenda is published: withdraw the item instead, with the reason.")
+        if item.standing_kind:
+            raise ValidationError("Standing items stay on the agenda.")
+        if item.decisions.exists() or item.actions.exists():
+            raise ValidationError("Decisions or actions are recorded against this item: it cannot be removed.")
+        files = [v.file for v in PaperVersion.objects.filter(paper__item=item)]
+        ForwardPlanItem.objects.filter(agenda_item=item).update(status=ForwardPlanStatus.PROPOSED, agenda_item=None)
+        _as(item, by).delete()
+        _renumber(meeting, list(meeting.items.order_by("number", "suffix")), by)
+    for file in files:
+        transaction.on_commit(lambda f=file: f.delete(save=False))
 
 
 def reorder_items(*, meeting: Meeting, ordered_ids: list[int], by) -> list[AgendaItem]:
@@ -213,6 +494,10 @@ def item_timings(meeting: Meeting, items: list[AgendaItem]) -> tuple[list[tuple[
 def propose_forward_item(
     *, body, title, purpose, presenter=None, organisation=None, target_meeting=None, notes="", by
 ) -> ForwardPlanItem:
+    from meetings.permissions import bodies_user_may_propose_to
+
+    if by is not None and body.pk not in bodies_user_may_propose_to(by):
+        raise ValidationError({"body": "You can propose items only for the bodies you sit on."})
     if target_meeting and target_meeting.body_id != body.pk:
         raise ValidationError({"target_meeting": "Choose a meeting of the same body."})
     return ForwardPlanItem.objects.create(
@@ -350,6 +635,8 @@ def _add_version(*, paper: Paper, upload, by) -> PaperVersion:
 def _ensure_open_for_papers(item: AgendaItem) -> None:
     if Meeting.objects.filter(pk=item.meeting_id, status=MeetingStatus.CANCELLED).exists():
         raise ValidationError("This meeting is cancelled: it takes no papers.")
+    if AgendaItem.objects.filter(pk=item.pk, withdrawn_at__isnull=False).exists():
+        raise ValidationError("This item is withdrawn: it takes no papers.")
 
 
 def add_paper(
@@ -385,8 +672,8 @@ def add_paper(
     paper.full_clean()
     with transaction.atomic():
         _as(paper, by).save()
-        _add_version(paper=paper, upload=upload, by=by)
-    _after_paper_change(item.meeting_id)
+        version = _add_version(paper=paper, upload=upload, by=by)
+        _after_paper_change(version, f"New paper for item {item.label}: {paper.title}.", by)
     return paper
 
 
@@ -395,17 +682,23 @@ def replace_paper(*, paper: Paper, upload, by) -> PaperVersion:
     _ensure_open_for_papers(paper.item)
     with transaction.atomic():
         version = _add_version(paper=paper, upload=upload, by=by)
-    _after_paper_change(paper.item.meeting_id)
+        _after_paper_change(
+            version, f"“{paper.title}” (item {paper.item.label}) replaced by version {version.number}.", by
+        )
     return version
 
 
-def _after_paper_change(meeting_id: int) -> None:
-    """After publication, a changed paper means a supplement and rebuilt packs."""
-    meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
-    if meeting.is_published:
-        from meetings import documents
+def _after_paper_change(version: PaperVersion, summary: str, by) -> None:
+    """An office document is converted to PDF on a worker; after publication, a changed paper
+    means a supplement, rebuilt packs and a line in the next supplement notice."""
+    if version.converts_to_pdf:
+        from meetings.tasks import convert_paper_version
 
-        documents.request_documents(meeting=meeting, reason="papers changed after publication")
+        enqueue(convert_paper_version, version.pk)
+    meeting = Meeting.objects.select_related("body").get(pk=version.paper.item.meeting_id)
+    if meeting.is_published:
+        paper = version.paper
+        _published_change(meeting, summary, max(paper.visibility, paper.item.visibility, key=VISIBILITY_RANK.get), by)
 
 
 # --- Publication -----------------------------------------------------------------------------
@@ -431,6 +724,48 @@ def publish_agenda(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+# --- Notices ---------------------------------------------------------------------------------
+
+
+def issue_supplement_notice(*, meeting: Meeting, by):
+    """The programme manager asks for the changes waiting (a presenter's included) to go to members
+    now. Within an hour of the last notice they are released instead, and the periodic sweep sends
+    them when the hour is up. Returns the supplement issued now, or None."""
+    from meetings import notices
+    from meetings.tasks import send_supplement_notice
+
+    with transaction.atomic():
+        # The programme manager has seen them: they go with the next notice like her own changes.
+        MeetingChange.objects.filter(meeting=meeting, supplement__isnull=True).update(by_manager=True)
+    supplement = notices.issue_supplement(meeting_id=meeting.pk, force=True)
+    if supplement is not None:
+        enqueue(send_supplement_notice, meeting.pk)
+    return supplement
+
+
+def send_notice_of_meeting(*, meeting: Meeting, by) -> None:
+    """Queue the notice of meeting to each member and deputy (once per version of its details)."""
+    from meetings.tasks import send_notice_of_meeting as task
+
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting is cancelled: there is nothing to give notice of.")
+    if meeting.ends_at < timezone.now():
+        raise ValidationError("This meeting has taken place.")
+    enqueue(task, meeting.pk)
+
+
+def message_members(*, meeting: Meeting, subject: str, body: str, by):
+    """Record a message to the body's members and deputies; a worker sends it, once to each."""
+    from meetings.models import MemberMessage
+    from meetings.tasks import send_message_to_members
+
+    if not subject.strip() or not body.strip():
+        raise ValidationError("Write a subject and a message.")
+    message = MemberMessage.objects.create(meeting=meeting, subject=subject.strip(), body=body.strip(), sent_by=by)
+    enqueue(send_message_to_members, message.pk)
+    return message
+
+
 # --- Attendance, quorum, declarations --------------------------------------------------------
 
 
@@ -447,18 +782,21 @@ def members_of(meeting: Meeting):
     )
 
 
+def may_still_answer(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """Members answer (attending, apologies, a deputy) until the meeting ends, unless it is cancelled."""
+    return not meeting.is_cancelled and meeting.ends_at >= (now or timezone.now())
+
+
 def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None, now: datetime | None = None):
     """A member's answer before the meeting: attending, apologies, or sending a deputy (their named
     deputy or a colleague from the organisation they represent)."""
-    from meetings.models import Attendance, Response
-
     seat = members_of(meeting).filter(person=person).first()
     if seat is None:
         raise ValidationError(
             "Only members of the %(body)s can answer for this meeting.", params={"body": meeting.body}
         )
     now = now or timezone.now()
-    if meeting.is_cancelled or meeting.ends_at < now:
+    if not may_still_answer(meeting, now=now):
         raise ValidationError("This meeting is cancelled or over: answers are closed.")
     if response == Response.DEPUTY:
         deputy = deputy or seat.deputy
@@ -484,32 +822,121 @@ def respond_to_meeting(*, meeting: Meeting, person, response: str, deputy=None, 
     return attendance
 
 
-def record_attendance(*, meeting: Meeting, present_ids: set[int], deputy_present_ids: set[int], by) -> None:
-    """At the meeting: who was there. Everyone named must be a member (a deputy counts for the
-    member they stand in for)."""
-    from meetings.models import Attendance
-
+def record_attendance(
+    *,
+    meeting: Meeting,
+    present_ids: set[int],
+    deputy_present_ids: set[int],
+    apologies_ids: set[int] = frozenset(),
+    deputies: dict[int, int] | None = None,
+    by,
+    today: date | None = None,
+) -> None:
+    """At the meeting: who was there, and in what capacity. Everyone named must hold a seat on the
+    day (a deputy is recorded against the member they stand in for, and the minutes name the
+    deputy). `deputies` names who came for a member (member id: deputy id) where it was not the
+    deputy they named or their usual one. Recorded from the day of the meeting on; one answer per
+    member."""
+    deputies = deputies or {}
+    if meeting.is_cancelled:
+        raise ValidationError("This meeting was cancelled: nobody attended.")
+    if not meeting.has_begun(today):
+        raise ValidationError(
+            "Attendance is recorded from the day of the meeting, %(date)s.",
+            params={"date": f"{meeting.local_date:%-d %B %Y}"},
+        )
     seats = {m.person_id: m for m in members_of(meeting)}
-    unknown = (present_ids | deputy_present_ids) - set(seats)
+    unknown = (present_ids | deputy_present_ids | apologies_ids) - set(seats)
     if unknown:
         raise ValidationError(
             "Attendance can only be recorded for members of the %(body)s.", params={"body": meeting.body.name}
         )
+    twice = (present_ids & deputy_present_ids) | (present_ids & apologies_ids) | (deputy_present_ids & apologies_ids)
+    if twice:
+        names = sorted(seats[pk].person.name for pk in twice)
+        raise ValidationError(
+            "Tick one of present, deputy present or apologies for %(names)s.", params={"names": ", ".join(names)}
+        )
     with transaction.atomic():
-        for person_id, seat in seats.items():
-            attendance, _ = Attendance.objects.get_or_create(
-                meeting=meeting, person_id=person_id, defaults={"organisation": seat.organisation}
+        answers = {a.person_id: a for a in Attendance.objects.select_for_update().filter(meeting=meeting)}
+        chosen = {u.pk: u for u in User.objects.filter(pk__in=set(deputies.values()))}
+        for member_id, deputy_id in deputies.items():
+            seat, deputy = seats.get(member_id), chosen.get(deputy_id)
+            if member_id in deputy_present_ids and (
+                seat is None
+                or deputy is None
+                or deputy.pk == member_id
+                or (deputy.pk != seat.deputy_id and deputy.organisation_id != seat.organisation_id)
+            ):
+                raise ValidationError(
+                    "A deputy for %(name)s is their usual deputy or someone from %(org)s.",
+                    params={
+                        "name": seat.person.name if seat else "a member",
+                        "org": seat.organisation.name if seat else "their organisation",
+                    },
+                )
+        no_deputy = [
+            seats[pk].person.name
+            for pk in deputy_present_ids
+            if not (deputies.get(pk) or (answers.get(pk) and answers[pk].deputy_id) or seats[pk].deputy_id)
+        ]
+        if no_deputy:
+            raise ValidationError(
+                "%(names)s named no deputy and has no usual deputy: choose who came in their place.",
+                params={"names": ", ".join(sorted(no_deputy))},
             )
-            attendance.present = person_id in present_ids or person_id in deputy_present_ids
-            attendance.deputy_present = person_id in deputy_present_ids and person_id not in present_ids
+        for person_id, seat in seats.items():
+            attendance = answers.get(person_id) or Attendance(
+                meeting=meeting, person_id=person_id, organisation=seat.organisation
+            )
+            as_deputy = person_id in deputy_present_ids
+            attendance.present = person_id in present_ids or as_deputy
+            attendance.deputy_present = as_deputy
+            if as_deputy:
+                attendance.deputy_id = deputies.get(person_id) or attendance.deputy_id or seat.deputy_id
+                attendance.capacity = Capacity.DEPUTY
+            elif attendance.present:
+                attendance.capacity = Capacity.OBSERVER if seat.role == "observer" else Capacity.MEMBER
+            else:
+                attendance.capacity = ""
+            if person_id in apologies_ids and attendance.response not in (Response.APOLOGIES, Response.DEPUTY):
+                attendance.response = Response.APOLOGIES
             attendance.recorded_by = by
             _as(attendance, by).save()
+
+
+def add_also_present(
+    *, meeting: Meeting, name: str, capacity: str, organisation: str = "", role: str = "", by
+) -> AlsoPresent:
+    """Someone at the meeting without a seat (an officer, a guest, an observer from a body that is
+    not a partner): on the attendance record and in the minutes under "Also present"."""
+    _ensure_minutes_editable(meeting)
+    if not meeting.has_begun():
+        raise ValidationError(
+            "Attendance is recorded from the day of the meeting, %(date)s.",
+            params={"date": f"{meeting.local_date:%-d %B %Y}"},
+        )
+    entry = AlsoPresent(
+        meeting=meeting,
+        name=name.strip(),
+        capacity=capacity,
+        organisation=organisation.strip(),
+        role=role.strip(),
+        added_by=by,
+    )
+    entry.full_clean()
+    _as(entry, by).save()
+    return entry
+
+
+def remove_also_present(*, entry: AlsoPresent, by) -> None:
+    _ensure_minutes_editable(entry.meeting)
+    _as(entry, by).delete()
 
 
 def quorum(meeting: Meeting, attendances=None) -> dict:
     """Whether the meeting was quorate under its body's rule: a count of members present (in
     person or by deputy) and, optionally, at least one from each named sector."""
-    from meetings.models import Attendance
     from partners.models import Sector
 
     if attendances is None:
@@ -530,16 +957,34 @@ def quorum(meeting: Meeting, attendances=None) -> dict:
     }
 
 
-def declare_interest(*, item: AgendaItem, person, interest: str):
-    from meetings.models import Declaration
-
-    if not members_of(item.meeting).filter(person=person).exists():
+def declare_interest(*, item: AgendaItem, person, interest: str, recorded_by=None):
+    """A member declares an interest in an item: before the meeting on its page, or orally at the
+    meeting, recorded by the programme manager (`recorded_by`). A deputy declares for themself."""
+    meeting = item.meeting
+    seated = members_of(meeting).filter(person=person).exists()
+    deputising = Attendance.objects.filter(meeting=meeting, deputy=person).exists()
+    if not (seated or deputising):
         raise ValidationError(
-            "Only members of the %(body)s declare interests at its meetings.", params={"body": item.meeting.body.name}
+            "Only members of the %(body)s (and their deputies) declare interests at its meetings.",
+            params={"body": meeting.body.name},
         )
     if not interest.strip():
         raise ValidationError({"interest": "Describe the interest."})
-    return Declaration.objects.create(meeting=item.meeting, item=item, person=person, interest=interest.strip())
+    if recorded_by is not None:
+        _ensure_minutes_editable(meeting)
+    declaration = Declaration(
+        meeting=meeting, item=item, person=person, interest=interest.strip(), recorded_by=recorded_by
+    )
+    _as(declaration, recorded_by or person).save()
+    return declaration
+
+
+def attended(meeting: Meeting, attendances=None) -> set[int]:
+    """The people who were at the meeting (members who came, and deputies in their place). Empty
+    until attendance is recorded. `attendances`: the meeting's, if the caller has them already."""
+    if attendances is None:
+        attendances = meeting.attendances.filter(present=True)
+    return {a.deputy_id if a.deputy_present else a.person_id for a in attendances if a.present}
 
 
 # --- Minutes, decisions, actions -------------------------------------------------------------
@@ -551,16 +996,12 @@ def _ensure_minutes_editable(meeting: Meeting) -> None:
 
 
 def _mark_minutes_started(meeting: Meeting, by) -> None:
-    from meetings.models import MinutesStatus
-
     if meeting.minutes_status == MinutesStatus.NONE:
         meeting.minutes_status = MinutesStatus.DRAFT
         _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
 
 
 def save_minute(*, item: AgendaItem, text: str, by):
-    from meetings.models import Minute, MinutesStatus
-
     meeting = item.meeting
     _ensure_minutes_editable(meeting)
     minute, _ = Minute.objects.get_or_create(item=item)
@@ -574,7 +1015,6 @@ def save_minute(*, item: AgendaItem, text: str, by):
 
 def record_decision(*, item: AgendaItem, text: str, by):
     """A decision with the next reference for its meeting, e.g. BRD-2026-11-3."""
-    from meetings.models import Decision
 
     meeting = item.meeting
     _ensure_minutes_editable(meeting)
@@ -596,8 +1036,6 @@ def record_decision(*, item: AgendaItem, text: str, by):
 
 
 def record_action(*, item: AgendaItem, description: str, owner, due_on: date, by):
-    from meetings.models import Action
-
     _ensure_minutes_editable(item.meeting)
     action = Action(meeting=item.meeting, item=item, description=description, owner=owner, due_on=due_on)
     action.full_clean()
@@ -606,13 +1044,12 @@ def record_action(*, item: AgendaItem, description: str, owner, due_on: date, by
     return action
 
 
-def complete_action(*, action, update: str = "", by):
-    from meetings.models import ActionStatus
-
+def complete_action(*, action, update: str = "", by, completed_at: datetime | None = None):
+    """Mark an action done (`completed_at`: when it was done, if not now)."""
     if action.status == ActionStatus.DONE:
         return action
     action.status = ActionStatus.DONE
-    action.completed_at = timezone.now()
+    action.completed_at = completed_at or timezone.now()
     action.update = update or action.update
     _as(action, by).save(update_fields=["status", "completed_at", "update"])
     return action
@@ -625,13 +1062,42 @@ def record_action_progress(*, action: Action, update: str, by) -> Action:
     return action
 
 
-def circulate_draft_minutes(*, meeting: Meeting, by) -> Meeting:
-    from meetings.models import MinutesStatus
+def change_decision(*, decision: Decision, text: str, by) -> Decision:
+    """Until the minutes are approved; the reference never changes. Kept in the history."""
+    _ensure_minutes_editable(decision.meeting)
+    if not text.strip():
+        raise ValidationError({"text": "Write the decision."})
+    decision.text = text.strip()
+    _as(decision, by).save(update_fields=["text"])
+    return decision
 
+
+def delete_decision(*, decision: Decision, by) -> None:
+    """Until the minutes are approved. Its reference is not reused (references are never
+    renumbered), so the gap shows a decision was struck out."""
+    _ensure_minutes_editable(decision.meeting)
+    _as(decision, by).delete()
+
+
+def change_action(*, action: Action, description: str, owner, due_on: date, by) -> Action:
+    """Until the minutes that recorded it are approved (after that, its owner reports progress)."""
+    _ensure_minutes_editable(action.meeting)
+    action.description, action.owner, action.due_on = description, owner, due_on
+    action.full_clean()
+    _as(action, by).save(update_fields=["description", "owner", "due_on"])
+    return action
+
+
+def delete_action(*, action: Action, by) -> None:
+    _ensure_minutes_editable(action.meeting)
+    _as(action, by).delete()
+
+
+def circulate_draft_minutes(*, meeting: Meeting, by) -> Meeting:
     meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)  # the caller's copy may be stale
     _ensure_minutes_editable(meeting)
     if meeting.minutes_status == MinutesStatus.NONE:
-        raise ValidationError("Write at least one minute, decision or action before circulating the draft.")
+        raise ValidationError("Write at least one minute before circulating the draft.")
     meeting.minutes_status = MinutesStatus.CIRCULATED
     _as(meeting, by).save(update_fields=["minutes_status", "updated_at"])
     from meetings import documents
@@ -640,11 +1106,9 @@ def circulate_draft_minutes(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
-def approve_minutes(*, meeting: Meeting, at_meeting: Meeting, by) -> Meeting:
+def approve_minutes(*, meeting: Meeting, at_meeting: Meeting, by, today: date | None = None) -> Meeting:
     """Minutes are approved under "minutes of the last meeting" at a later meeting of the same
     body, once; then they are locked (a later correction is an erratum)."""
-    from meetings.models import MinutesStatus
-
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.minutes_locked:
@@ -654,10 +1118,18 @@ def approve_minutes(*, meeting: Meeting, at_meeting: Meeting, by) -> Meeting:
             )
         if at_meeting.body_id != meeting.body_id or at_meeting.starts_at <= meeting.starts_at:
             raise ValidationError("Minutes are approved at a later meeting of the same body.")
+        if at_meeting.is_cancelled:
+            raise ValidationError("That meeting was cancelled: minutes are approved at a meeting that is held.")
+        if not at_meeting.has_begun(today):
+            raise ValidationError(
+                "Minutes are approved at the meeting itself: the meeting of %(date)s has not happened yet.",
+                params={"date": f"{at_meeting.local_date:%-d %B %Y}"},
+            )
         if meeting.minutes_status == MinutesStatus.NONE:
             raise ValidationError("There are no draft minutes to approve.")
         meeting.minutes_status = MinutesStatus.APPROVED
-        meeting.minutes_approved_at = timezone.now()
+        # The record says when the approving meeting approved them, whenever it is typed in.
+        meeting.minutes_approved_at = at_meeting.starts_at
         meeting.minutes_approved_at_meeting = at_meeting
         _as(meeting, by).save(
             update_fields=["minutes_status", "minutes_approved_at", "minutes_approved_at_meeting", "updated_at"]
@@ -669,8 +1141,6 @@ def approve_minutes(*, meeting: Meeting, at_meeting: Meeting, by) -> Meeting:
 
 
 def record_erratum(*, meeting: Meeting, text: str, by):
-    from meetings.models import Erratum
-
     if not meeting.minutes_locked:
         raise ValidationError("The minutes are not approved yet: correct them directly.")
     if not text.strip():
@@ -682,12 +1152,77 @@ def record_erratum(*, meeting: Meeting, text: str, by):
     return erratum
 
 
+# --- Register of members' interests ---------------------------------------------------------
+
+REVIEW_EVERY = timedelta(days=365)
+
+
+def register_interest(*, person, category: str, description: str, by, on: date | None = None):
+    """Add an entry to a person's standing register (they keep their own; the programme manager may
+    too)."""
+    from meetings.models import RegisteredInterest
+
+    if not description.strip():
+        raise ValidationError({"description": "Describe the interest."})
+    entry = RegisteredInterest(
+        person=person, category=category, description=description.strip(), registered_on=on or timezone.localdate()
+    )
+    entry.full_clean()
+    _as(entry, by).save()
+    return entry
+
+
+def end_interest(*, entry, by, on: date | None = None):
+    """The interest has ended: the entry stays in the register with the date it ended."""
+    on = on or timezone.localdate()
+    if entry.ended_on:
+        return entry
+    if on < entry.registered_on:
+        raise ValidationError({"ended_on": "An interest cannot end before it was registered."})
+    entry.ended_on = on
+    _as(entry, by).save(update_fields=["ended_on"])
+    return entry
+
+
+def confirm_register(*, person, by, on: date | None = None):
+    """The person confirms their register is complete and up to date (asked yearly, and when a seat
+    starts)."""
+    from meetings.models import InterestReview
+
+    review, _ = InterestReview.objects.get_or_create(
+        person=person, defaults={"reviewed_on": on or timezone.localdate()}
+    )
+    review.reviewed_on = on or timezone.localdate()
+    _as(review, by).save()
+    return review
+
+
+def register_review_due(person, *, today: date | None = None) -> str:
+    """Why the person should review their register now ("" if they need not): never confirmed, not
+    in the last year, or not since a seat of theirs started."""
+    from meetings.models import InterestReview
+    from partners.models import Membership
+
+    today = today or timezone.localdate()
+    seats = Membership.objects.current(today).filter(person=person)
+    if not seats.exists():
+        return ""
+    review = InterestReview.objects.filter(person=person).first()
+    if review is None:
+        return "You have not yet confirmed your register of interests."
+    if review.reviewed_on < today - REVIEW_EVERY:
+        return f"You last confirmed your register of interests on {review.reviewed_on:%-d %B %Y}: please review it."
+    newest = seats.order_by("-started_on").first()
+    if newest.started_on > review.reviewed_on:
+        return f"Your seat on the {newest.body.name} started on {newest.started_on:%-d %B %Y}: please review your register."
+    return ""
+
+
 # --- Calendar --------------------------------------------------------------------------------
 
 
 def replace_calendar_token(*, user) -> CalendarToken:
     """A new secret for the user's private feed; the old address stops working at once."""
-    from meetings.models import new_feed_token
 
     token, created = CalendarToken.objects.get_or_create(user=user)
     if not created:

@@ -32,6 +32,8 @@ urlpatterns = [
     path("meetings/decisions/", views.decision_list, name="decisions"),
     path("meetings/declarations/", views.declaration_list, name="declarations"),
     path("meetings/forward-plan/propose/", views.forward_plan_propose, name="propose_item"),
+    path("meetings/interests/", views.interest_register, name="interest_register"),
+    path("meetings/interests/mine/", views.my_interests, name="my_interests"),
     # Smart Place Seminars.
     path("seminars/", views.seminar_list, name="seminars"),
     path("seminars/files/<int:pk>/download/", views.seminar_file, name="seminar_file"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from diz_portal.forms import apply_validation_error, filter_query
 from meetings import documents, services
 from meetings.member_forms import (
     ActionFilterForm,
@@ -33,26 +35,34 @@ from meetings.member_forms import (
     MeetingFilterForm,
     PaperForm,
     ProposeItemForm,
+    RegisteredInterestForm,
     ReplacePaperForm,
     ResponseForm,
 )
 from meetings.models import (
+    LEVELS_FOR,
     Action,
     ActionStatus,
     AgendaItem,
     Attendance,
     CalendarToken,
     Declaration,
+    InterestReview,
     Meeting,
     Paper,
     PaperVersion,
+    RegisteredInterest,
     Seminar,
     SeminarFile,
     Visibility,
 )
 from meetings.permissions import (
     actions_visible_to,
+    audience_for,
+    bodies_user_may_propose_to,
+    can_read_interest_register,
     can_see_agenda,
+    can_see_joining_link,
     decisions_visible_to,
     declarations_visible_to,
     get_action_for_update,
@@ -61,12 +71,16 @@ from meetings.permissions import (
     get_item_for_upload,
     get_item_for_user,
     get_meeting_for_user,
+    get_own_interest,
     get_paper_for_upload,
     get_paper_version_for_download,
+    interest_register_by_body,
     is_presenter,
     levels_for,
+    may_keep_a_register,
     may_read_paper,
     member_body_ids,
+    open_actions_before,
     uploaded_by,
 )
 from partners.models import GoverningBody
@@ -101,8 +115,6 @@ def meeting_list(request):
     now = timezone.now()
     upcoming = list(meetings.upcoming(now)[: UPCOMING_LIMIT + 1])
     past = Paginator(meetings.past(now), PAST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/meeting_list.html",
@@ -112,7 +124,7 @@ def meeting_list(request):
             "upcoming": upcoming[:UPCOMING_LIMIT],
             "more_upcoming": len(upcoming) > UPCOMING_LIMIT,
             "page": past,
-            "filter_query": query.urlencode(),
+            "filter_query": filter_query(request),
         },
     )
 
@@ -125,97 +137,105 @@ class AgendaRow:
     declaration_form: DeclarationForm | None = None
 
 
-def _with_versions(papers) -> list[Paper]:
-    for paper in papers:
-        versions = list(paper.versions.all())  # newest first (prefetched)
-        paper.current = versions[0] if versions else None
-        paper.earlier = versions[1:]
-        paper.version_count = len(versions)
-    return [paper for paper in papers if paper.current is not None]
-
-
-def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
-    """Render the meeting page. `response_form` and `declaration` ((item id, form)) carry a
-    member's rejected input back to the page, beside the fields it belongs to."""
-    user = request.user
-    now = timezone.now()
-    manager = is_programme_manager(user)
-    levels = levels_for(user, meeting.body_id)
-    agenda_visible = can_see_agenda(user, meeting)
-
-    # Every item counts towards the timings; only those within the viewer's levels are shown.
-    items = list(meeting.items.select_related("presenter", "presenter_organisation"))
-    timings, ends_at = services.item_timings(meeting, items)
-    presenting = [item for item in items if is_presenter(user, item)]
-    shown = [(item, at) for item, at in timings if item.visibility in levels] if agenda_visible else []
-    item_ids = {item.pk for item, _ in shown} | {item.pk for item in presenting}
-    papers = _with_versions(
+def _papers_of(item_ids) -> dict[int, list[Paper]]:
+    return documents.papers_by_item(
         Paper.objects.filter(item_id__in=item_ids)
         .select_related("item__meeting")
         .prefetch_related(Prefetch("versions", queryset=PaperVersion.objects.order_by("-number")))
         .order_by("position", "pk")
     )
-    papers_by_item: dict[int, list[Paper]] = {}
-    for paper in papers:
-        papers_by_item.setdefault(paper.item_id, []).append(paper)
 
-    seat = seat_for(meeting, user)
-    rows = []
-    for item, at in shown:
-        row = AgendaRow(item=item, starts_at=at)
-        row.papers = [p for p in papers_by_item.get(item.pk, []) if p.visibility in levels]
-        if seat and not item.standing_kind:
-            if declaration and declaration[0] == item.pk:
-                row.declaration_form = declaration[1]
-            else:
-                row.declaration_form = DeclarationForm(prefix=f"item-{item.pk}")
-        rows.append(row)
-    for item in presenting:
-        item.all_papers = papers_by_item.get(item.pk, [])
-        for paper in item.all_papers:
-            paper.downloadable = may_read_paper(user, paper) or uploaded_by(user, paper.current)
 
-    attendance, declarations, can_respond = None, [], False
-    if seat:
-        attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
-        declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
-        can_respond = not meeting.is_cancelled and meeting.ends_at >= now
-        if response_form is None and can_respond:
-            initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
-            response_form = ResponseForm(initial=initial, seat=seat)
-
-    # The action log item lists the body's open actions from earlier meetings, at the viewer's levels.
-    open_actions = []
-    if agenda_visible and any(item.standing_kind == "actions" for item, _at in shown):
-        open_actions = list(
-            Action.objects.open()
-            .filter(meeting__body_id=meeting.body_id, meeting__starts_at__lt=meeting.starts_at)
-            .filter(Q(item__isnull=True) | Q(item__visibility__in=levels))
-            .select_related("owner")
-            .order_by("due_on")
+def agenda_for_audience(meeting: Meeting, audience: str, *, agenda_visible: bool) -> dict:
+    """What everyone in one audience of the meeting's body sees alike: the agenda at their levels
+    with its papers, the times, the open actions under the action log. Nothing in it depends on
+    who the viewer is, so it can be shared (cached) by audience."""
+    levels = LEVELS_FOR[audience]
+    # Every item counts towards the timings; only those within the audience's levels are shown.
+    items = list(meeting.items.select_related("presenter", "presenter_organisation"))
+    timings, ends_at = services.item_timings(meeting, items)
+    shown = [(item, at) for item, at in timings if item.visibility in levels] if agenda_visible else []
+    papers = _papers_of([item.pk for item, _at in shown])
+    rows = [
+        AgendaRow(
+            item=item,
+            starts_at=at,
+            papers=[p for p in papers.get(item.pk, []) if p.visibility in levels and not item.is_withdrawn],
         )
-    is_invitee = manager or meeting.body_id in member_body_ids(user) or bool(presenting)
-    context = {
-        "meeting": meeting,
+        for item, at in shown
+    ]
+    show_actions = agenda_visible and any(item.standing_kind == "actions" for item, _at in shown)
+    return {
+        "items": items,
         "rows": rows,
-        "open_actions": open_actions,
         "ends_at": ends_at,
         "agenda_visible": agenda_visible,
         "hidden_count": len(timings) - len(shown) if agenda_visible else 0,
-        "is_manager": manager,
-        "show_joining_link": is_invitee and bool(meeting.joining_link) and not meeting.is_cancelled,
+        "open_actions": list(open_actions_before(meeting, audience)) if show_actions else [],
+    }
+
+
+def _viewer_context(request, meeting: Meeting, shared: dict, *, now, response_form=None, declaration=None) -> dict:
+    """What is personal to the viewer: the items they present, their seat, answer and
+    declarations, the joining link, and the documents they may download."""
+    user = request.user
+    presenting = [item for item in shared["items"] if is_presenter(user, item)]
+    papers = _papers_of([item.pk for item in presenting])
+    for item in presenting:
+        item.all_papers = papers.get(item.pk, [])
+        for paper in item.all_papers:
+            paper.downloadable = may_read_paper(user, paper) or uploaded_by(user, paper.current)
+    seat = seat_for(meeting, user)
+    rows = shared["rows"]
+    if seat:
+        # The shared rows are copied before the viewer's own forms go on them.
+        rows = [AgendaRow(item=row.item, starts_at=row.starts_at, papers=row.papers) for row in rows]
+        for row in rows:
+            if row.item.standing_kind or row.item.is_withdrawn:
+                continue
+            if declaration and declaration[0] == row.item.pk:
+                row.declaration_form = declaration[1]
+            else:
+                row.declaration_form = DeclarationForm(prefix=f"item-{row.item.pk}")
+    attendance, declarations, register_due = None, [], ""
+    can_respond = seat is not None and services.may_still_answer(meeting, now=now)
+    if seat:
+        register_due = services.register_review_due(user)
+        attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
+        declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
+        if response_form is None and can_respond:
+            initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
+            response_form = ResponseForm(initial=initial, seat=seat)
+    return {
+        "rows": rows,
+        "is_manager": is_programme_manager(user),
+        "show_joining_link": can_see_joining_link(user, meeting, presenting=bool(presenting)),
         "presenting": presenting,
         "seat": seat,
         "attendance": attendance,
         "declarations": declarations,
         "can_respond": can_respond,
         "response_form": response_form,
-        "papers_late": meeting.papers_are_late(now),
-        "restricted": Visibility.RESTRICTED,
+        "register_due": register_due,
         # The form whose input was rejected, for the error summary at the top of the page.
         "error_form": next((f for f in (response_form, declaration and declaration[1]) if f and f.errors), None),
+    } | documents.documents_context(meeting, user, now=now)
+
+
+def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
+    """Render the meeting page: the audience's shared agenda, then the viewer's own part.
+    `response_form` and `declaration` ((item id, form)) carry a member's rejected input back to
+    the page, beside the fields it belongs to."""
+    now = timezone.now()
+    audience = audience_for(request.user, meeting.body_id)
+    shared = agenda_for_audience(meeting, audience, agenda_visible=can_see_agenda(request.user, meeting))
+    context = {
+        "meeting": meeting,
+        "papers_late": meeting.papers_are_late(now),
+        "restricted": Visibility.RESTRICTED,
+        **shared,
     }
-    context |= documents.documents_context(meeting, user, now=now)
+    context |= _viewer_context(request, meeting, shared, now=now, response_form=response_form, declaration=declaration)
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -229,15 +249,6 @@ def meeting_documents(request, pk):
     """The documents list on its own, which the meeting page polls while a document is building."""
     meeting = get_meeting_for_user(request.user, pk)
     return render(request, "meetings/_documents.html", documents.documents_context(meeting, request.user))
-
-
-def _put_errors_on_form(form, error: ValidationError, *, default_field=None):
-    """A service's ValidationError beside the field it is about (or `default_field`, or the top)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, error)
 
 
 @require_POST
@@ -257,7 +268,7 @@ def meeting_respond(request, pk):
                 deputy=form.cleaned_data["deputy"],
             )
         except ValidationError as error:
-            _put_errors_on_form(form, error, default_field="response")
+            apply_validation_error(form, error, default_field="response")
         else:
             message = f"Your answer is recorded: {attendance.get_response_display().lower()}"
             if attendance.deputy_id:
@@ -279,9 +290,9 @@ def item_declare(request, pk):
         try:
             services.declare_interest(item=item, person=request.user, interest=form.cleaned_data["interest"])
         except ValidationError as error:
-            _put_errors_on_form(form, error, default_field="interest")
+            apply_validation_error(form, error, default_field="interest")
         else:
-            messages.success(request, f"Your interest in item {item.number} is recorded.")
+            messages.success(request, f"Your interest in item {item.label} is recorded.")
             return redirect(meeting.get_absolute_url() + "#declarations")
     return _meeting_page(request, meeting, declaration=(item.pk, form))
 
@@ -335,7 +346,7 @@ def _late_note(version: PaperVersion, meeting: Meeting) -> str:
 def paper_add(request, pk):
     item = get_item_for_upload(request.user, pk)
     meeting = item.meeting
-    form = PaperForm(request.POST or None, request.FILES or None)
+    form = PaperForm(request.POST or None, request.FILES or None, item=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -344,13 +355,13 @@ def paper_add(request, pk):
                 title=data["title"],
                 upload=data["file"],
                 by=request.user,
-                **{name: data[name] for name in PaperForm.COVER_SHEET},
+                **{name: data[name] for name in PaperForm.COVER_SHEET + PaperForm.LEVELS},
             )
         except ValidationError as error:
-            _put_errors_on_form(form, error, default_field="file")
+            apply_validation_error(form, error, default_field="file")
         else:
             version = paper.versions.get()
-            messages.success(request, f"“{paper.title}” is added to item {item.number}.{_late_note(version, meeting)}")
+            messages.success(request, f"“{paper.title}” is added to item {item.label}.{_late_note(version, meeting)}")
             return redirect(meeting.get_absolute_url() + f"#item-{item.pk}")
     return render(request, "meetings/paper_form.html", {"form": form, "item": item, "meeting": meeting})
 
@@ -364,7 +375,7 @@ def paper_replace(request, pk):
         try:
             version = services.replace_paper(paper=paper, upload=form.cleaned_data["file"], by=request.user)
         except ValidationError as error:
-            _put_errors_on_form(form, error, default_field="file")
+            apply_validation_error(form, error, default_field="file")
         else:
             messages.success(
                 request, f"Version {version.number} of “{paper.title}” is uploaded.{_late_note(version, meeting)}"
@@ -446,15 +457,13 @@ def action_list(request):
     elif show == ActionStatus.DONE:
         actions = actions.filter(status=ActionStatus.DONE)
     page = Paginator(actions.order_by("-status", "due_on", "pk"), ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/action_list.html",
         {
             "form": form,
             "page": page,
-            "filter_query": query.urlencode(),
+            "filter_query": filter_query(request),
             "sits_on_a_body": is_programme_manager(request.user) or bool(member_body_ids(request.user)),
         },
     )
@@ -516,23 +525,17 @@ def decision_list(request):
     page = Paginator(decisions.order_by("-meeting__starts_at", "-pk"), DECISIONS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/decision_list.html",
-        {"form": form, "page": page, "filter_query": query.urlencode(), "restricted": Visibility.RESTRICTED},
+        {"form": form, "page": page, "filter_query": filter_query(request), "restricted": Visibility.RESTRICTED},
     )
 
 
 @login_required
 def forward_plan_propose(request):
     """Members (and the programme manager) propose items for future meetings of their bodies."""
-    body_ids = (
-        set(GoverningBody.objects.values_list("pk", flat=True))
-        if is_programme_manager(request.user)
-        else (member_body_ids(request.user))
-    )
+    body_ids = bodies_user_may_propose_to(request.user)
     if not body_ids:
         raise Http404
     form = ProposeItemForm(request.POST or None, body_ids=body_ids)
@@ -576,18 +579,76 @@ def declaration_list(request):
     )
 
 
+# --- Register of members' interests ---------------------------------------------------------
+
+
+@login_required
+def my_interests(request):
+    """A member keeps their own standing register: add, end, and confirm it is complete."""
+    if not may_keep_a_register(request.user):
+        raise Http404
+    form = RegisteredInterestForm(request.POST if request.POST.get("what") == "add" else None)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "add" and form.is_valid():
+            try:
+                services.register_interest(person=request.user, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "The interest is added to your register.")
+                return redirect("meetings:my_interests")
+        elif what == "end":
+            entry = get_own_interest(request.user, request.POST.get("entry"))
+            services.end_interest(entry=entry, by=request.user)
+            messages.success(request, "The interest is marked as ended; it stays in the register with the date.")
+            return redirect("meetings:my_interests")
+        elif what == "confirm":
+            services.confirm_register(person=request.user, by=request.user)
+            messages.success(request, "Thank you: your register is confirmed as complete.")
+            return redirect("meetings:my_interests")
+    entries = list(RegisteredInterest.objects.filter(person=request.user).order_by("ended_on", "category", "pk"))
+    review = InterestReview.objects.filter(person=request.user).first()
+    return render(
+        request,
+        "meetings/my_interests.html",
+        {
+            "form": form,
+            "current": [e for e in entries if not e.ended_on],
+            "ended": [e for e in entries if e.ended_on],
+            "review": review,
+            "review_due": services.register_review_due(request.user),
+        },
+    )
+
+
+@login_required
+def interest_register(request):
+    """The standing register of every current member of the bodies, for members and the
+    programme manager."""
+    if not can_read_interest_register(request.user):
+        raise Http404
+    return render(request, "meetings/interest_register.html", {"bodies": interest_register_by_body()})
+
+
 # --- Seminars (public) -----------------------------------------------------------------------
 
 
 def seminar_list(request):
     seminars = Seminar.objects.annotate(file_count=Count("files")).order_by("-held_on", "pk")
     page = Paginator(seminars, SEMINARS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "meetings/seminar_list.html", {"page": page, "filter_query": ""})
+    return render(
+        request,
+        "meetings/seminar_list.html",
+        {"page": page, "filter_query": "", "seminars_title": settings.SEMINARS_TITLE},
+    )
 
 
 def seminar_detail(request, slug):
     seminar = get_object_or_404(Seminar.objects.prefetch_related("files"), slug=slug)
-    return render(request, "meetings/seminar_detail.html", {"seminar": seminar})
+    return render(
+        request, "meetings/seminar_detail.html", {"seminar": seminar, "seminars_title": settings.SEMINARS_TITLE}
+    )
 
 
 def _basename(file) -> str:

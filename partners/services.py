@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from diz_portal.mail import send_once
+from diz_portal.mail import subject as email_subject
 from diz_portal.queue import enqueue
 from partners.models import Invitation, Membership, Organisation, Partnership, User
 
@@ -118,11 +119,12 @@ def deliver_invitation_email(*, invitation_id: int) -> bool:
             "partnership": partnership,
             "accept_url": settings.SITE_URL + invitation.get_accept_url(),
         }
-        send_mail(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}You are invited to the {partnership.short_name} portal",
-            message=render_to_string("partners/email/invitation.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[invitation.user.email],
+        # Claimed by key too, so even a retry that races the lock above cannot send it twice.
+        send_once(
+            key=f"partners.invitation:{invitation.pk}",
+            to=invitation.user.email,
+            subject=email_subject(f"You are invited to the {partnership.short_name} portal"),
+            body=render_to_string("partners/email/invitation.txt", context),
         )
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])

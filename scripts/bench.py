@@ -74,6 +74,18 @@ TARGETS: list[dict] = [
         "optional": True,
     },
     {"name": "calendar feed", "path": "/meetings/calendar.ics", "optional": True},
+    {
+        "name": "register of interests (member)",
+        "path": "/meetings/interests/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+    },
+    {
+        "name": "my register of interests (member)",
+        "path": "/meetings/interests/mine/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+    },
 ]
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.

@@ -35,7 +35,7 @@ def pytest_configure(config):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-    # Tasks run inline in tests even when REDIS_URL is set (as in CI); tests/services point Celery
+    # Tasks run inline in tests even when REDIS_URL is set (as in CI); tests/workers point Celery
     # at a real Redis and worker where the behaviour depends on them.
     from diz_portal.celery import app
 

@@ -100,7 +100,7 @@ def test_the_table_names_every_url():
 
 @pytest.fixture
 def world(cast, board, harlow, alice, settings):
-    # /healthz answers 503 while no worker runs (tests/services covers that); here it is about who may ask.
+    # /healthz answers 503 while no worker runs (tests/workers covers that); here it is about who may ask.
     settings.REDIS_URL = ""
     invitation = services.invite_person(email="erin@example.org", name="Erin Ellis", organisation=harlow, by=alice)
     return {

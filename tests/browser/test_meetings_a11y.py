@@ -12,7 +12,8 @@ from meetings import documents, services
 from meetings.models import CalendarToken, Seminar, SeminarFile
 from tests.browser.conftest import PASSWORD, login, submit_form_with
 from tests.browser.test_accessibility import assert_accessible
-from tests.meetings.test_public_pages import SECRETS, build_agenda, make_ready
+from tests.factories import UserFactory
+from tests.meetings.conftest import SECRETS, build_agenda, make_ready
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def world(cast, board, alice, bob, carol, monkeypatch):
     services.circulate_draft_minutes(meeting=meeting, by=alice)
     later = timezone.now() + timedelta(days=25)
     upcoming = services.schedule_meeting(body=board, starts_at=later, ends_at=later + timedelta(hours=2), by=alice)
-    services.approve_minutes(meeting=meeting, at_meeting=upcoming, by=alice)
+    services.approve_minutes(meeting=meeting, at_meeting=upcoming, by=alice, today=upcoming.local_date)
     services.add_item(meeting=upcoming, title="Digital skills", presenter=bob, by=alice)
     for document in documents.documents_for(meeting):
         make_ready(document)
@@ -62,6 +63,9 @@ def world(cast, board, alice, bob, carol, monkeypatch):
     )
     SeminarFile.objects.create(seminar=seminar, title="Opening presentation", file=ContentFile(b"x", name="o.pptx"))
     CalendarToken.objects.create(user=carol)
+    # A colleague at Carol's council, who could come in her place.
+    UserFactory(name="Colin Clark", organisation=carol.organisation)
+    services.register_interest(person=carol, category="employment", description="Trustee of a charity", by=carol)
     return {"cast": cast, "meeting": meeting, "upcoming": upcoming, "items": items, "seminar": seminar}
 
 
@@ -91,6 +95,8 @@ PAGES = [
     ("my-actions", "carol", lambda w: "/meetings/actions/mine/", "My actions"),
     ("calendar", "carol", lambda w: "/meetings/calendar/", "Meetings in your calendar"),
     ("calendar-replace", "carol", lambda w: "/meetings/calendar/replace/", "Replace your private calendar address"),
+    ("interest-register", "carol", lambda w: "/meetings/interests/", "Register of members' interests"),
+    ("my-interests", "carol", lambda w: "/meetings/interests/mine/", "Your register of interests"),
 ]
 
 

@@ -58,11 +58,15 @@ def world(monkeypatch, cast, board, harlow, steering_group):
     services.respond_to_meeting(meeting=meeting, person=carol, response="apologies")
     services.respond_to_meeting(meeting=meeting, person=hannah, response="deputy")
     services.declare_interest(item=bid, person=carol, interest="My council is bidding.")
-    services.record_decision(item=bid, text="The bid goes ahead.", by=alice)
+    decision = services.record_decision(item=bid, text="The bid goes ahead.", by=alice)
+    action = services.record_action(
+        item=bid, description="Send the bid", owner=carol, due_on=timezone.localdate() + timedelta(days=9), by=alice
+    )
 
     published = a_meeting(board, alice, days=42)
-    services.add_item(meeting=published, title="Annual report", by=alice)
+    annual = services.add_item(meeting=published, title="Annual report", by=alice)
     published = services.publish_agenda(meeting=published, by=alice)
+    services.add_item(meeting=published, title="Urgent: bid deadline", by=alice)  # a late item, 5A
     docs = {d.kind: d for d in documents.documents_for(published)}
     GeneratedDocument.objects.filter(pk=docs["agenda:public"].pk).update(status=DocumentStatus.FAILED, error="Boom")
     GeneratedDocument.objects.filter(pk=docs["pack:members"].pk).update(
@@ -88,6 +92,9 @@ def world(monkeypatch, cast, board, harlow, steering_group):
         "series": series,
         "entry": entry,
         "bid": bid,
+        "annual": annual,
+        "decision": decision,
+        "action": action,
     }
 
 
@@ -122,6 +129,33 @@ PAGES = [
     Target("minutes", lambda w: f"{M}/{w['meeting'].pk}/minutes/", "Minutes"),
     Target("minutes-approving-the-last", lambda w: f"{M}/{w['previous'].pk}/minutes/", "Minutes"),
     Target("minutes-approved", lambda w: f"{M}/{w['approved'].pk}/minutes/", "Minutes"),
+    Target("series-edit", lambda w: f"{M}/series/{w['series'].pk}/edit/", "Change the series"),
+    Target("series-end", lambda w: f"{M}/series/{w['series'].pk}/end/", "End the series"),
+    Target(
+        "item-withdraw",
+        lambda w: f"{M}/{w['published'].pk}/agenda/items/{w['annual'].pk}/remove/",
+        "Withdraw item 5",
+    ),
+    Target("item-remove", lambda w: f"{M}/{w['meeting'].pk}/agenda/items/{w['bid'].pk}/remove/", "Remove item 5"),
+    Target("message-members", lambda w: f"{M}/{w['meeting'].pk}/email/", "Email the members"),
+    Target(
+        "decision-edit",
+        lambda w: f"{M}/{w['meeting'].pk}/minutes/decisions/{w['decision'].pk}/edit/",
+        "Change decision",
+    ),
+    Target(
+        "decision-delete",
+        lambda w: f"{M}/{w['meeting'].pk}/minutes/decisions/{w['decision'].pk}/delete/",
+        "Delete decision",
+    ),
+    Target(
+        "action-edit", lambda w: f"{M}/{w['meeting'].pk}/minutes/actions/{w['action'].pk}/edit/", "Change an action"
+    ),
+    Target(
+        "action-delete",
+        lambda w: f"{M}/{w['meeting'].pk}/minutes/actions/{w['action'].pk}/delete/",
+        "Delete this action",
+    ),
 ]
 
 

@@ -43,6 +43,19 @@ ROWS: dict = {
     "manage_meetings:minutes_circulate": (_meeting, pm_only(405)),
     "manage_meetings:minutes_approve_previous": (_meeting, pm_only(405)),
     "manage_meetings:action_complete": (lambda w: {"pk": w["action"].pk}, pm_only(405)),
+    "manage_meetings:series_edit": (lambda w: {"pk": w["series"].pk}, pm_only()),
+    "manage_meetings:series_end": (lambda w: {"pk": w["series"].pk}, pm_only()),
+    "manage_meetings:item_remove": (
+        lambda w: {"pk": w["meeting"].pk, "item_pk": w["items"]["public"].pk},
+        pm_only(),
+    ),
+    "manage_meetings:send_supplement_notice": (_meeting, pm_only(405)),
+    "manage_meetings:send_notice": (_meeting, pm_only(405)),
+    "manage_meetings:message_members": (_meeting, pm_only()),
+    "manage_meetings:decision_edit": (lambda w: {"pk": w["meeting"].pk, "decision_pk": w["decision"].pk}, pm_only()),
+    "manage_meetings:decision_delete": (lambda w: {"pk": w["meeting"].pk, "decision_pk": w["decision"].pk}, pm_only()),
+    "manage_meetings:action_edit": (lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}, pm_only()),
+    "manage_meetings:action_delete": (lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}, pm_only()),
 }
 
 
@@ -66,4 +79,5 @@ def extra_world(world: dict, *, cast, board, harlow) -> dict:
         due_on=timezone.localdate() + timedelta(days=30),
         by=alice,
     )
-    return {"series": series, "forward_item": forward_item, "action": action}
+    decision = services.record_decision(item=world["items"]["public"], text="Agreed the timetable", by=alice)
+    return {"series": series, "forward_item": forward_item, "action": action, "decision": decision}

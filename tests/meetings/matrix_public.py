@@ -62,6 +62,16 @@ ROWS: dict = {
         {"anonymous": LOGIN, "officer": 404, "other_member": 200, "member": 200, "pm": 200},
     ),
     "meetings:declarations": (None, everyone(200)),
+    # The standing register of interests: members of any body and the programme manager read it;
+    # each member keeps their own (the programme manager holds no seat, so has none).
+    "meetings:interest_register": (
+        None,
+        {"anonymous": LOGIN, "officer": 404, "other_member": 200, "member": 200, "pm": 200},
+    ),
+    "meetings:my_interests": (
+        None,
+        {"anonymous": LOGIN, "officer": 404, "other_member": 200, "member": 200, "pm": 404},
+    ),
     "meetings:decisions": (None, everyone(200)),
     # Smart Place Seminars are public, files included.
     "meetings:seminars": (None, everyone(200)),

@@ -22,7 +22,7 @@ def minuted(meeting, alice, carol):
     next_meeting = services.schedule_meeting(
         body=meeting.body, starts_at=later, ends_at=later + timedelta(hours=1), by=alice
     )
-    services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice)
+    services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
     return meeting
 
 

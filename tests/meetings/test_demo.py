@@ -196,3 +196,33 @@ def test_every_email_address_is_on_example_org(loaded):
                         assert value.lower().endswith("@example.org"), (model.__name__, field.name, value)
                         checked += 1
     assert checked > 50
+
+
+def test_past_actions_and_approvals_carry_dates_in_their_own_time(loaded):
+    today = timezone.localdate()
+    done = list(Action.objects.filter(status="done").select_related("meeting"))
+    assert done
+    for action in done:
+        # Reported done at a later meeting, never stamped with the day the demo was loaded.
+        assert action.meeting.starts_at < action.completed_at
+        assert timezone.localtime(action.completed_at).date() < today
+    approved = list(
+        Meeting.objects.filter(minutes_status=MinutesStatus.APPROVED).select_related("minutes_approved_at_meeting")
+    )
+    assert approved
+    for meeting in approved:
+        assert meeting.minutes_approved_at == meeting.minutes_approved_at_meeting.starts_at
+
+
+def test_the_next_board_meeting_has_a_public_report_with_an_exempt_appendix(loaded):
+    meeting = next_meeting("board")
+    appendix = Paper.objects.get(item__meeting=meeting, title__startswith="Appendix A")
+    assert appendix.item.visibility == Visibility.PUBLIC
+    assert appendix.visibility == Visibility.RESTRICTED and appendix.restriction_reason
+
+
+def test_held_meetings_record_who_else_was_there(loaded):
+    held = Meeting.objects.filter(body__slug="board", ends_at__lt=timezone.now(), status=MeetingStatus.SCHEDULED)
+    for meeting in held:
+        assert meeting.also_present.filter(capacity="officer").exists(), meeting
+    assert Meeting.objects.filter(also_present__capacity="observer").exists()

@@ -10,7 +10,7 @@ from meetings import feeds, services
 from meetings.models import LONDON, CalendarToken
 from tests.conftest import sign_in
 from tests.factories import UserFactory
-from tests.meetings.test_public_pages import MEMBERS_ONLY, PARTNERS_ONLY, SECRETS, build_agenda
+from tests.meetings.conftest import MEMBERS_ONLY, PARTNERS_ONLY, SECRETS, build_agenda
 from tests.support.queries import assert_constant_queries
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -508,9 +508,16 @@ def test_the_attendance_page_lists_every_member_with_their_answer(pm_client, mee
     assert "Attendance is not recorded yet." in html
 
 
+@pytest.fixture
+def todays_meeting(board, alice):
+    """Attendance is recorded from the day of the meeting."""
+    return a_meeting(board, alice, days=0)
+
+
 def test_saving_attendance_records_who_was_there_and_says_whether_it_was_quorate(
-    pm_client, board, meeting, carol, health_member
+    pm_client, board, todays_meeting, carol, health_member
 ):
+    meeting = todays_meeting
     board.quorum_count, board.quorum_sectors = 2, ["local_government", "health"]
     board.save()
     response = pm_client.post(url("attendance", pk=meeting.pk), {"present": [carol.pk]}, follow=True)
@@ -526,7 +533,10 @@ def test_saving_attendance_records_who_was_there_and_says_whether_it_was_quorate
     assert (hannah.present, hannah.deputy_present) == (True, True)
 
 
-def test_attendance_for_someone_who_is_not_a_member_is_refused_and_nothing_is_written(pm_client, meeting, carol, dave):
+def test_attendance_for_someone_who_is_not_a_member_is_refused_and_nothing_is_written(
+    pm_client, todays_meeting, carol, dave
+):
+    meeting = todays_meeting
     response = pm_client.post(url("attendance", pk=meeting.pk), {"present": [carol.pk, dave.pk]})
     assert response.status_code == 200
     assert "Attendance can only be recorded for members of the Board." in page_text(response)
@@ -616,7 +626,7 @@ def two_meetings(board, alice, django_capture_on_commit_callbacks):
     services.save_minute(item=previous.items.first(), text="Welcome, apologies noted.", by=alice)
     with django_capture_on_commit_callbacks(execute=False):
         services.circulate_draft_minutes(meeting=previous, by=alice)
-    current = a_meeting(board, alice, days=2)
+    current = a_meeting(board, alice, days=0)  # minutes are approved at a meeting that is happening
     return previous, current
 
 
@@ -637,7 +647,7 @@ def test_the_next_meeting_approves_the_last_meetings_minutes_once(
     approved_at = previous.minutes_approved_at
 
     # A second approval, from a later meeting or by a double click, is refused and changes nothing.
-    later = a_meeting(previous.body, None, days=30)
+    later = a_meeting(previous.body, None, days=0, hour=15)
     response = pm_client.post(url("minutes_approve_previous", pk=later.pk), follow=True)
     previous.refresh_from_db()
     assert previous.minutes_approved_at == approved_at

@@ -29,18 +29,32 @@ def world(board, steering_group, alice, bob, carol, harlow, meeting, django_capt
     with django_capture_on_commit_callbacks(execute=False):
         previous = a_meeting(board, alice, days=-28)
         services.save_minute(item=previous.items.first(), text="Noted.", by=alice)
-        previous = services.approve_minutes(meeting=previous, at_meeting=meeting, by=alice)
+        previous = services.approve_minutes(meeting=previous, at_meeting=meeting, by=alice, today=meeting.local_date)
         published = a_meeting(board, alice, days=40)
         item = services.add_item(meeting=published, title="Published business", presenter=bob, by=alice)
         services.add_paper(item=item, title="Published paper", purpose="x", upload=docx_upload(), by=bob)
         services.publish_agenda(meeting=published, by=alice)
-    MeetingSeries.objects.create(body=board, ordinal=2, weekday=1, start_time=time(10), end_time=time(12))
+    series = MeetingSeries.objects.create(body=board, ordinal=2, weekday=1, start_time=time(10), end_time=time(12))
     draft_item = services.add_item(meeting=meeting, title="Draft business", presenter=bob, by=alice)
+    decision = services.record_decision(item=draft_item, text="Agreed", by=alice)
+    action = services.record_action(
+        item=draft_item, description="Do it", owner=carol, due_on=date(2030, 1, 1), by=alice
+    )
     services.add_paper(item=draft_item, title="Draft paper", purpose="x", upload=docx_upload(), by=bob)
     entry = services.propose_forward_item(
         body=board, title="Smart parking", purpose="decision", target_meeting=meeting, by=alice
     )
-    return {"meeting": meeting, "published": published, "previous": previous, "entry": entry, "board": board}
+    return {
+        "meeting": meeting,
+        "published": published,
+        "previous": previous,
+        "entry": entry,
+        "board": board,
+        "series": series,
+        "item": item,
+        "decision": decision,
+        "action": action,
+    }
 
 
 @pytest.fixture
@@ -90,7 +104,13 @@ def grow(world, alice, bob, carol, board, steering_group, django_capture_on_comm
                     body=steering_group, ordinal=1 + i % 4, weekday=i % 5, start_time=time(9), end_time=time(10)
                 )
             seats = [m.person_id for m in services.members_of(meeting)]
-            services.record_attendance(meeting=meeting, present_ids=set(seats[::2]), deputy_present_ids=set(), by=alice)
+            services.record_attendance(
+                meeting=meeting,
+                present_ids=set(seats[::2]),
+                deputy_present_ids=set(),
+                by=alice,
+                today=meeting.local_date,
+            )
 
     return grow
 
@@ -115,6 +135,14 @@ PAGES = [
     ("attendance", lambda w: {"pk": w["meeting"].pk}),
     ("minutes", lambda w: {"pk": w["meeting"].pk}),
     ("minutes", lambda w: {"pk": w["previous"].pk}),  # approved: read-only, with errata
+    ("series_edit", lambda w: {"pk": w["series"].pk}),
+    ("series_end", lambda w: {"pk": w["series"].pk}),
+    ("item_remove", lambda w: {"pk": w["published"].pk, "item_pk": w["item"].pk}),
+    ("message_members", lambda w: {"pk": w["meeting"].pk}),
+    ("decision_edit", lambda w: {"pk": w["meeting"].pk, "decision_pk": w["decision"].pk}),
+    ("decision_delete", lambda w: {"pk": w["meeting"].pk, "decision_pk": w["decision"].pk}),
+    ("action_edit", lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}),
+    ("action_delete", lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}),
 ]
 IDS = [
     "dashboard",
@@ -136,6 +164,14 @@ IDS = [
     "attendance",
     "minutes",
     "minutes-approved",
+    "series-edit",
+    "series-end",
+    "item-withdraw",
+    "message-members",
+    "decision-edit",
+    "decision-delete",
+    "action-edit",
+    "action-delete",
 ]
 BOUND = 16
 

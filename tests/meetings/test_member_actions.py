@@ -12,14 +12,11 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import Action, ActionStatus, Attendance, CalendarToken, Declaration, Meeting, Paper, PaperVersion
 from tests.conftest import sign_in
-from tests.factories import UserFactory
-from tests.meetings import test_public_pages as shared
-from tests.meetings.conftest import docx_upload, exe_upload
-from tests.meetings.test_public_pages import MEMBERS_ONLY, SECRETS, page_text, pdf
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.meetings.conftest import MEMBERS_ONLY, SECRETS, docx_upload, exe_upload, page_text, pdf
 from tests.support.queries import assert_constant_queries
 
 # The agenda, its presenter and the data grower are shared with the meeting page's tests.
-erin, items, published, grower = shared.erin, shared.items, shared.published, shared.grower
 
 # --- Answering for a meeting -----------------------------------------------------------------
 
@@ -60,6 +57,7 @@ def test_a_member_names_a_colleague_as_deputy(client, meeting, carol):
 
 
 def test_sending_a_deputy_without_one_is_refused_beside_the_deputy_field(client, meeting, carol):
+    UserFactory(organisation=carol.organisation)  # a colleague who could go, so the choice is offered
     sign_in(client, carol)
     response = respond(client, meeting, response="deputy", deputy="")
     assert response.status_code == 200
@@ -71,6 +69,7 @@ def test_sending_a_deputy_without_one_is_refused_beside_the_deputy_field(client,
 
 
 def test_a_deputy_from_outside_the_members_organisation_is_refused(client, meeting, carol, bob):
+    UserFactory(organisation=carol.organisation)  # a colleague who could go, so the choice is offered
     sign_in(client, carol)
     response = respond(client, meeting, response="deputy", deputy=bob.pk)
     assert 'id="id_deputy_error"' in response.content.decode()
@@ -310,8 +309,18 @@ def sg_meeting(steering_group, alice):
 
 
 @pytest.fixture
-def actions(published, items, sg_meeting, alice, carol, bob, dave):
+def actions(published, items, sg_meeting, alice, carol, bob, dave, django_capture_on_commit_callbacks):
+    """Actions recorded in minutes that are then circulated to members (so the action log shows
+    them to the body's members; see test_permissions for the rule)."""
     sg_item = services.add_item(meeting=sg_meeting, title="Steering item", by=alice)
+    recorded = _record_actions(items, sg_item, alice, carol, bob, dave)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.circulate_draft_minutes(meeting=published, by=alice)
+        services.circulate_draft_minutes(meeting=sg_meeting, by=alice)
+    return recorded
+
+
+def _record_actions(items, sg_item, alice, carol, bob, dave):
     today = timezone.localdate()
     return {
         "public": services.record_action(
@@ -535,3 +544,14 @@ def test_the_proposal_page_makes_a_constant_number_of_queries(client, carol, boa
             )
 
     assert_constant_queries(client, reverse("meetings:propose_item"), grow, bound=12)
+
+
+def test_a_member_with_no_possible_deputy_is_told_so_instead_of_an_empty_list(client, meeting, board, alice):
+    loner = UserFactory(name="Lone Member", organisation=OrganisationFactory(name="Solo Ltd"))
+    MembershipFactory(body=board, person=loner, organisation=loner.organisation)
+    sign_in(client, loner)
+    html = page_text(client, meeting.get_absolute_url())
+    assert "You have no usual deputy and nobody else from Solo Ltd uses the portal" in html
+    assert "Sending a deputy" not in html and 'name="deputy"' not in html
+    response = client.post(reverse("meetings:respond", args=[meeting.pk]), {"response": "deputy"})
+    assert "Select a valid choice" in response.content.decode()

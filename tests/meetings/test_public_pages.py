@@ -10,86 +10,25 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from diz_portal.models import DocumentStatus
 from meetings import documents, services
-from meetings.models import LONDON, Action, Meeting
+from meetings.models import LONDON, Meeting
 from tests.conftest import sign_in
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.meetings.conftest import make_pdf
+from tests.factories import MembershipFactory, UserFactory
+from tests.meetings.conftest import (
+    MEMBERS_ONLY,
+    PARTNERS_ONLY,
+    PUBLIC,
+    SECRETS,
+    build_agenda,
+    make_ready,
+    page_text,
+    pdf,
+)
 from tests.support.queries import assert_constant_queries
-
-SECRETS = ["Bid pricing", "Commercially sensitive until the bid goes in", "Pricing schedule"]
-MEMBERS_ONLY = ["Risk register review", "Strategic risk register"]
-PARTNERS_ONLY = ["Partner budget", "Budget forecast"]
-PUBLIC = ["Digital inclusion update", "Inclusion report"]
-
-_PDF: dict = {}
-
-
-def pdf(name="paper.pdf", text="Paper"):
-    """A real one-page PDF, made once: WeasyPrint is slow, and these tests upload many."""
-    if text not in _PDF:
-        _PDF[text] = make_pdf(1, text)
-    return SimpleUploadedFile(name, _PDF[text], content_type="application/pdf")
-
-
-@pytest.fixture
-def erin(db):
-    return UserFactory(name="Erin Ellis", email="erin@example.org", organisation=OrganisationFactory(name="Epping"))
-
-
-def build_agenda(meeting, *, by, presenter):
-    """Business at each level with a paper, in agenda order: public, partners, members, restricted."""
-    items = {}
-    for level, (title, paper_title) in {
-        "public": PUBLIC,
-        "partners": PARTNERS_ONLY,
-        "members": MEMBERS_ONLY,
-        "restricted": SECRETS[::2],
-    }.items():
-        items[level] = services.add_item(
-            meeting=meeting,
-            title=title,
-            visibility=level,
-            restriction_reason=SECRETS[1] if level == "restricted" else "",
-            presenter=presenter,
-            presenter_organisation=presenter.organisation,
-            duration_minutes=20,
-            by=by,
-        )
-        services.add_paper(item=items[level], title=paper_title, purpose="To note", upload=pdf(), by=by)
-    return items
-
-
-@pytest.fixture
-def items(meeting, alice, erin):
-    return build_agenda(meeting, by=alice, presenter=erin)
-
-
-@pytest.fixture
-def published(items, meeting, alice):
-    return services.publish_agenda(meeting=meeting, by=alice)
-
-
-def page_text(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, f"{url} answered {response.status_code}"
-    return response.content.decode()
-
-
-def make_ready(document, content=b"%PDF-1.4 built"):
-    """A document as a worker leaves it, without running WeasyPrint."""
-    document.file.save(f"{document.kind.replace(':', '-')}.pdf", ContentFile(content), save=False)
-    document.status = DocumentStatus.READY
-    document.version = 1
-    document.finished_at = timezone.now()
-    document.save()
-    return document
-
 
 # --- What each audience sees on the meeting page ---------------------------------------------
 
@@ -400,46 +339,6 @@ def test_an_earlier_version_is_for_the_programme_manager_and_presenters(client, 
 # --- Query counts ----------------------------------------------------------------------------
 
 
-def grow(*, board, steering_group, alice, presenter, owner, times=2):
-    """More of everything the meetings pages list: meetings of both bodies (past and to come),
-    items at each level with papers in two versions, actions, decisions and approved minutes."""
-    now = timezone.now()
-    for n in range(times):
-        for body in (board, steering_group):
-            for offset in (-60 - 30 * n, 40 + 30 * n):
-                starts = now + timedelta(days=offset)
-                meeting = services.schedule_meeting(
-                    body=body, starts_at=starts, ends_at=starts + timedelta(hours=2), by=alice
-                )
-                items = build_agenda(meeting, by=alice, presenter=presenter)
-                for paper in [item.papers.get() for item in items.values()][:2]:
-                    services.replace_paper(paper=paper, upload=pdf(text="Revised"), by=alice)
-                services.publish_agenda(meeting=meeting, by=alice)
-                for level, item in items.items():
-                    services.record_action(
-                        item=item,
-                        description=f"Follow up {level} {n}",
-                        owner=owner,
-                        due_on=timezone.localdate() + timedelta(days=offset),
-                        by=alice,
-                    )
-                    services.record_decision(item=item, text=f"Agreed {level} {n}", by=alice)
-                services.save_minute(item=items["public"], text="Noted.", by=alice)
-                services.circulate_draft_minutes(meeting=meeting, by=alice)
-                if offset < 0:
-                    later = now + timedelta(days=offset + 14)
-                    next_meeting = services.schedule_meeting(
-                        body=body, starts_at=later, ends_at=later + timedelta(hours=1), by=alice
-                    )
-                    services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice)
-    assert Action.objects.count() > 0
-
-
-@pytest.fixture
-def grower(board, steering_group, alice, erin, carol):
-    return lambda: grow(board=board, steering_group=steering_group, alice=alice, presenter=erin, owner=carol)
-
-
 @pytest.mark.parametrize("who", [None, "bob", "carol", "alice"])
 def test_the_meeting_page_makes_the_same_queries_whatever_the_agenda_size(client, published, request, who, alice):
     if who:
@@ -533,7 +432,7 @@ def approve(meeting, alice):
     next_meeting = services.schedule_meeting(
         body=meeting.body, starts_at=later, ends_at=later + timedelta(hours=1), by=alice
     )
-    return services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice)
+    return services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
 
 
 def test_the_public_see_decisions_on_public_items_once_the_minutes_are_approved(client, decided, alice):

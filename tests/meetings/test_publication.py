@@ -117,5 +117,9 @@ def test_a_paper_replaced_after_publication_produces_a_supplement(published, ali
 def test_the_members_pack_shows_only_members_their_documents(published, bob, carol):
     dave = UserFactory()
     MembershipFactory(body=published.body, person=dave)
-    assert [d.kind for d in documents.visible_documents(published, carol)] == ["agenda:members", "pack:members"]
+    assert [d.kind for d in documents.visible_documents(published, carol)] == [
+        "agenda:members",
+        "pack:members",
+        "attendance:members",  # the printable attendance sheet
+    ]
     assert [d.kind for d in documents.visible_documents(published, bob)] == ["agenda:public", "pack:partners"]

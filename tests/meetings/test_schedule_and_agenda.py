@@ -128,7 +128,7 @@ def test_reordering_must_name_every_item_once(meeting, alice):
 
 def test_a_forward_plan_item_is_accepted_onto_an_agenda(meeting, alice, bob, harlow):
     proposal = services.propose_forward_item(
-        body=meeting.body, title="Digital skills", purpose="decision", presenter=bob, organisation=harlow, by=bob
+        body=meeting.body, title="Digital skills", purpose="decision", presenter=bob, organisation=harlow, by=alice
     )
     item = services.accept_forward_item(forward_item=proposal, meeting=meeting, by=alice)
     assert item.presenter == bob and item.purpose == "decision"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from partners import services
 from partners.models import Invitation
 from partners.tasks import send_invitation_email, send_unsent_invitation_emails
-from tests.services.conftest import wait_for
+from tests.workers.conftest import wait_for
 
 pytestmark = pytest.mark.services
 

@@ -10,7 +10,7 @@ from diz_portal.models import DocumentStatus, GeneratedDocument, SentEmail
 from meetings import documents, services
 from meetings.tasks import build_document, requeue_stale_documents
 from tests.meetings.conftest import pdf_upload
-from tests.services.conftest import wait_for
+from tests.workers.conftest import wait_for
 
 pytestmark = pytest.mark.services
 
@@ -128,3 +128,25 @@ def test_a_damaged_or_password_protected_paper_does_not_stop_the_pack_on_a_worke
     assert {p["title"] for p in pack.problems} == {"Broken annex", "Locked annex"}
     assert "Report 1 page 5" in "".join(page.extract_text() for page in PdfReader(pack.file.path).pages)
     assert wait_for(lambda: any("To: alice@example.org" in e and "Broken annex" in e for e in worker.emails()))
+
+
+def test_a_word_paper_is_converted_by_the_worker_and_bound_into_the_members_pack(worker, board, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.demo import _docx
+    from meetings.models import PaperVersion
+    from tests.meetings.conftest import pdf_text
+
+    starts = timezone.now() + timedelta(days=14)
+    meeting = services.schedule_meeting(body=board, starts_at=starts, ends_at=starts + timedelta(hours=2), by=alice)
+    item = services.add_item(meeting=meeting, title="Living Smart", by=alice)
+    upload = SimpleUploadedFile("evaluation.docx", _docx("Evaluation", "Written in Word, bound as PDF pages."))
+    paper = services.add_paper(item=item, title="Evaluation", purpose="x", upload=upload, by=alice)
+    services.publish_agenda(meeting=meeting, by=alice)
+    version = PaperVersion.objects.get(paper=paper)
+    assert wait_for(lambda: PaperVersion.objects.get(pk=version.pk).rendition, timeout=120)
+    # The conversion asked for the packs again; they end up with the paper's pages in them.
+    pack = lambda: documents.documents_for(meeting).get(kind="pack:members")  # noqa: E731
+    assert wait_for(
+        lambda: pack().status == DocumentStatus.READY and "bound as PDF pages" in pdf_text(pack().file), timeout=120
+    )
