@@ -257,7 +257,14 @@ def render_document(meeting: Meeting, kind: str):
             )
             if paper.current.is_pdf:
                 sections.append(
-                    Section(key=f"paper-{paper.pk}", title=paper.title, level=1, pdf_path=paper.current.file.path)
+                    Section(
+                        key=f"paper-{paper.pk}",
+                        title=paper.title,
+                        level=1,
+                        pdf_path=paper.current.file.path,
+                        # Checked at upload (inspect_pdf counted its pages and found no problem).
+                        checked=bool(paper.current.page_count) and not paper.current.problem,
+                    )
                 )
     label = "Supplement" if only_changed else "Pack"
     return build_pack(title=f"{label}: {title}", sections=sections, contents=True)
