@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,10 +57,19 @@ NO_PAGES = "the file has no pages"
 MISSING = "the file is missing"
 
 CONTENTS_TEMPLATE = "pdf/contents.html"
-PAGE_NUMBERS_TEMPLATE = "pdf/page_numbers.html"
 CONTENTS_TITLE = "Contents"
+CONTENTS_ENTRIES_PER_PAGE = 35
 # The name the page-number stamp goes by in each page's resources.
 STAMP_NAME = "/DizPageNumber"
+# Page numbers: 9 pt Helvetica in the portal's text colour (#0b0c0c), with its baseline 18 pt above
+# the bottom of the page (the middle of a 1.5 cm margin), and the font's advance widths in 1/1000 em
+# (from Adobe's Helvetica AFM) for the characters a page number uses.
+NUMBER_FONT_SIZE = 9
+NUMBER_BASELINE = 18
+NUMBER_COLOUR = "0.043 0.047 0.047"
+HELVETICA_WIDTHS = {"P": 667, "a": 556, "g": 556, "e": 556, "o": 556, "f": 278, " ": 278} | dict.fromkeys(
+    "0123456789", 556
+)
 # WeasyPrint lays pages out in CSS pixels (96 to the inch); PDF user space has 72 points to the inch.
 PX_TO_PT = 0.75
 
@@ -216,14 +226,15 @@ class _DecodeErrors(logging.Handler):
             self.count += 1
 
 
-def _open_paper(source: bytes | str | Path) -> PdfReader:
+def _open_paper(source: bytes | str | Path, *, decode: bool = True) -> PdfReader:
     """Open a paper and check everything a pack needs from it, or raise _Unusable with a reason.
 
     Checks the whole file once, up front (each page's size, and that its content streams
     decompress), so that putting the pack together never meets a surprise half-way. Encrypted
     files are refused even when they open with an empty password: what the presenter sent is
     not a plain PDF, and the pack would either break or carry someone's restrictions. Images and
-    fonts are not decoded (that would cost far more than it finds).
+    fonts are not decoded (that would cost far more than it finds). With `decode` False the
+    content streams are not decompressed either: for a paper already checked at upload.
     """
     decode_errors = _DecodeErrors()
     filters_logger = logging.getLogger("pypdf.filters")
@@ -238,7 +249,7 @@ def _open_paper(source: bytes | str | Path) -> PdfReader:
             box = page.cropbox
             if float(box.width) == 0 or float(box.height) == 0:
                 raise _Unusable(DAMAGED)
-            contents = page.get_contents()
+            contents = page.get_contents() if decode else None
             if contents is not None:
                 contents.get_data()
             if decode_errors.count:
@@ -275,7 +286,11 @@ def inspect_pdf(data: bytes) -> PdfCheck:
 class Section:
     """One part of a pack: exactly one of `html` (a complete HTML document), `pdf` (the bytes of
     an uploaded paper) or `pdf_path`. `level` is the bookmark depth: 0 for an agenda item (or the
-    cover), 1 for a paper under it. `key` is the caller's id, echoed back in the result."""
+    cover), 1 for a paper under it. `key` is the caller's id, echoed back in the result.
+
+    `checked`: the caller had this paper through `inspect_pdf` when it was uploaded, and its bytes
+    have not changed since; the pack then opens it without decompressing every page again (a
+    tenth of a pack's cost), still leaving it out if it turns out missing, encrypted or empty."""
 
     title: str
     key: str
@@ -283,6 +298,7 @@ class Section:
     html: str | None = None
     pdf: bytes | None = None
     pdf_path: str | Path | None = None
+    checked: bool = False
 
     def __post_init__(self) -> None:
         if sum(source is not None for source in (self.html, self.pdf, self.pdf_path)) != 1:
@@ -321,6 +337,7 @@ class _Part:
     section: Section | None
     page_count: int
     document: weasyprint.Document | None = None  # HTML, laid out
+    first_page: int = 0  # where its pages start in `document` (several sections may share one)
     reader: PdfReader | None = None  # an uploaded paper
     first_weasy_page: int = 0  # where its pages start in the one WeasyPrint PDF
     first_index: int = 0  # where its pages start in the pack, from 0
@@ -360,10 +377,11 @@ def build_pack(
     font_config = FontConfiguration()
     parts: list[_Part] = []
     skipped: list[Skipped] = []
+    laid_out = _lay_out_html_sections(sections, font_config)
     # Every section in order, with the part it became (None when skipped): for the bookmarks.
     placed: list[tuple[Section, _Part | None]] = []
     for section in sections:
-        part = _prepare(section, font_config, skipped)
+        part = laid_out.get(id(section)) or _prepare(section, skipped)
         placed.append((section, part))
         if part is not None:
             parts.append(part)
@@ -376,23 +394,16 @@ def build_pack(
 
     # One WeasyPrint write for every HTML page (cover sheets, contents, page-number overlay), so
     # the fonts they share are embedded once.
-    documents = [part.document for part in ordered if part.document is not None]
+    first_document = next((part.document for part in ordered if part.document is not None), None)
     weasy_pages: list[weasyprint.Page] = []
     for part in ordered:
         if part.document is not None:
             part.first_weasy_page = len(weasy_pages)
-            weasy_pages.extend(part.document.pages)
+            weasy_pages.extend(part.document.pages[part.first_page : part.first_page + part.page_count])
     toc_links = _take_contents_links(toc) if toc else []
-    numbers_start = len(weasy_pages)
-    if number_pages:
-        numbers = _document(render_to_string(PAGE_NUMBERS_TEMPLATE, {"pages": range(total)}), font_config)
-        if len(numbers.pages) != total:
-            raise RuntimeError(f"the page-number overlay has {len(numbers.pages)} pages for {total}")
-        documents.append(numbers)
-        weasy_pages.extend(numbers.pages)
-    html_reader = PdfReader(io.BytesIO(documents[0].copy(weasy_pages).write_pdf())) if weasy_pages else None
+    html_reader = PdfReader(io.BytesIO(first_document.copy(weasy_pages).write_pdf())) if weasy_pages else None
     # The layouts are in html_reader now: let them go before the papers are copied.
-    del documents, weasy_pages
+    del first_document, weasy_pages
     for part in ordered:
         part.document = None
 
@@ -424,7 +435,7 @@ def build_pack(
             )
     _add_bookmarks(writer, placed, toc)
     if number_pages:
-        _stamp_page_numbers(writer, html_reader, numbers_start)
+        _stamp_page_numbers(writer)
 
     writer.add_metadata({"/Title": title, "/Creator": settings.PORTAL_NAME})
     writer.page_mode = "/UseOutlines"
@@ -453,12 +464,77 @@ def build_tagged_pdf(*, html: str, title: str) -> PackResult:
     return PackResult(pdf=output.getvalue(), page_count=len(document.pages), included=[], skipped=[])
 
 
-def _prepare(section: Section, font_config: FontConfiguration, skipped: list[Skipped]) -> _Part | None:
-    if section.html is not None:
-        document = _document(section.html, font_config)
-        return _Part(section=section, page_count=len(document.pages), document=document)
+# An HTML section as the pack sees it: what its <head> and <html> say (the title aside), and its body.
+_HTML_SPLIT = re.compile(
+    r"\A\s*(?:<!doctype[^>]*>)?\s*(<html\b[^>]*>)\s*<head\b[^>]*>(.*?)</head>\s*<body\b([^>]*)>(.*)</body>\s*</html>\s*\Z",
+    re.IGNORECASE | re.DOTALL,
+)
+_TITLE = re.compile(r"<title\b[^>]*>.*?</title>", re.IGNORECASE | re.DOTALL)
+_PART_ID = "diz-pack-part-"
+
+
+def _lay_out_html_sections(sections: Sequence[Section], font_config: FontConfiguration) -> dict[int, _Part]:
+    """Lay out every HTML section, rendering sections that share a stylesheet as one document.
+
+    WeasyPrint's cost is mostly per document (parsing, the cascade, the page set-up), not per
+    page: a pack's twenty cover sheets and twenty item dividers, rendered one by one, took four of
+    the five seconds a pack cost. Sections whose <html> tag, <head> (the <title> aside) and <body>
+    attributes are the same go into one document, each in its own block starting on a new page;
+    the page each block starts on is read back from WeasyPrint's anchors. A section with a head
+    of its own (its own styles, its own @page) is laid out alone, as before, so combining never
+    changes how a section looks.
+
+    Returns {id(section): part} for the HTML sections.
+    """
+    groups: dict[tuple[str, str, str], list[tuple[Section, str]]] = {}
+    for section in sections:
+        if section.html is None:
+            continue
+        match = _HTML_SPLIT.match(section.html)
+        if match is None:  # not a document this can take apart: on its own
+            groups[("", section.key, str(id(section)))] = [(section, "")]
+            continue
+        html_tag, head, body_attributes, body = match.groups()
+        groups.setdefault((html_tag, _TITLE.sub("", head), body_attributes), []).append((section, body))
+    laid_out: dict[int, _Part] = {}
+    for (html_tag, head, body_attributes), members in groups.items():
+        if len(members) == 1:
+            section = members[0][0]
+            document = _document(section.html, font_config)
+            laid_out[id(section)] = _Part(section=section, page_count=len(document.pages), document=document)
+            continue
+        blocks = "".join(
+            f'<div class="diz-pack-part" id="{_PART_ID}{number}">{body}</div>'
+            for number, (_section, body) in enumerate(members)
+        )
+        html = (
+            f"<!DOCTYPE html>{html_tag}<head>{head}"
+            "<style>.diz-pack-part + .diz-pack-part { break-before: page; }</style>"
+            f"</head><body{body_attributes}>{blocks}</body></html>"
+        )
+        document = _document(html, font_config)
+        starts = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                if anchor.startswith(_PART_ID):
+                    starts.setdefault(int(anchor.removeprefix(_PART_ID)), index)
+        if len(starts) != len(members):
+            raise RuntimeError(f"{len(members) - len(starts)} pack sections did not appear in their layout")
+        ends = [starts.get(number + 1, len(document.pages)) for number in range(len(members))]
+        for number, (section, _body) in enumerate(members):
+            laid_out[id(section)] = _Part(
+                section=section,
+                page_count=ends[number] - starts[number],
+                document=document,
+                first_page=starts[number],
+            )
+    return laid_out
+
+
+def _prepare(section: Section, skipped: list[Skipped]) -> _Part | None:
+    """An uploaded paper, opened and checked; None (and a reason in `skipped`) if it cannot be used."""
     try:
-        reader = _open_paper(section.pdf if section.pdf is not None else section.pdf_path)
+        reader = _open_paper(section.pdf if section.pdf is not None else section.pdf_path, decode=not section.checked)
     except _Unusable as exc:
         logger.warning("Left %r (%s) out of a pack: %s", section.title, section.key, exc.reason)
         skipped.append(Skipped(key=section.key, title=section.title, reason=exc.reason))
@@ -473,7 +549,8 @@ def _contents(title: str, parts: list[_Part], font_config: FontConfiguration) ->
     entries: start by assuming one page and lay out again until the assumption holds (twice
     at most in practice; the numbers' widths do not change the line count).
     """
-    assumed = 1
+    # About 35 entries fit on a page: start from that, so a long contents is usually laid out once.
+    assumed = max(1, -(-(len(parts) - 1) // CONTENTS_ENTRIES_PER_PAGE))
     for _attempt in range(10):
         page = parts[0].page_count + assumed + 1
         entries = []
@@ -568,14 +645,18 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, outline, *, parent, firs
         last = writer.add_outline_item(title=title, page_number=first_index + page, parent=parent)
 
 
-def _stamp_page_numbers(writer: PdfWriter, html_reader: PdfReader, numbers_start: int) -> None:
-    """Stamp page n of the overlay onto page n of the pack.
+def _stamp_page_numbers(writer: PdfWriter) -> None:
+    """Stamp "Page n of N" at the bottom centre of every page.
 
-    Each overlay page becomes a form XObject drawn by one extra content stream, with the page's
-    own content wrapped in q/Q so its graphics state cannot move the stamp. Unlike
-    `merge_page`, this never decodes or rewrites a paper's content (which stays compressed, and
-    cannot fail on a stream pypdf dislikes). The stamp is turned and moved so it sits at the
-    bottom centre of the page as displayed (crop box, /Rotate and /UserUnit allowed for).
+    Each stamp is a form XObject drawn by one extra content stream, with the page's own content
+    wrapped in q/Q so its graphics state cannot move the stamp. Unlike `merge_page`, this never
+    decodes or rewrites a paper's content (which stays compressed, and cannot fail on a stream
+    pypdf dislikes). The stamp is turned and moved so it sits at the bottom centre of the page as
+    displayed (crop box, /Rotate and /UserUnit allowed for).
+
+    The text is drawn directly in Helvetica, one of the PDF standard fonts every viewer has, with
+    its published widths for centring: laying out a page per pack page with WeasyPrint cost more
+    than a second for a 145-page pack, for one line of text.
 
     A page that already carries a portal page number (a pack uploaded as a paper) has the old
     number blanked rather than printed over.
@@ -583,16 +664,26 @@ def _stamp_page_numbers(writer: PdfWriter, html_reader: PdfReader, numbers_start
     # pypdf has no public way to add a free-standing object; _add_object is what it uses itself.
     save_state = writer._add_object(_stream(b"q\n"))
     blank = writer._add_object(_stream(b"", _form_entries([0, 0, 1, 1], DictionaryObject())))
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    total = len(writer.pages)
     drawings: dict[tuple, IndirectObject] = {}  # the same drawing serves every page of one shape
     for index, page in enumerate(writer.pages):
-        overlay = html_reader.pages[numbers_start + index]
-        overlay_width = float(overlay.mediabox.width)
-        form = _stream(
-            overlay.get_contents().get_data(),
-            _form_entries(overlay.mediabox, overlay["/Resources"].get_object().clone(writer)),
-        )
-        name = _give_resource(page, writer._add_object(form.flate_encode()), blank)
-        matrix = _stamp_matrix(page, overlay_width)
+        text = f"Page {index + 1} of {total}"
+        width = sum(HELVETICA_WIDTHS[character] for character in text) * NUMBER_FONT_SIZE / 1000
+        drawing = (f"BT /F1 {NUMBER_FONT_SIZE} Tf {NUMBER_COLOUR} rg 0 {NUMBER_BASELINE} Td ({text}) Tj ET").encode()
+        form = _stream(drawing, _form_entries([0, 0, width, NUMBER_BASELINE * 2], resources))
+        name = _give_resource(page, writer._add_object(form), blank)
+        matrix = _stamp_matrix(page, width)
         if (matrix, name) not in drawings:
             operators = " ".join(f"{value:.4f}" for value in matrix[0]) + " cm "
             operators += " ".join(f"{value:.4f}" for value in matrix[1]) + " cm "

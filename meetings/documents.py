@@ -339,7 +339,17 @@ def render_document(meeting: Meeting, kind: str):
             )
             pdf = paper.current.pack_pdf
             if pdf:
-                sections.append(Section(key=f"paper-{paper.pk}", title=paper.title, level=1, pdf_path=pdf.path))
+                sections.append(
+                    Section(
+                        key=f"paper-{paper.pk}",
+                        title=paper.title,
+                        level=1,
+                        pdf_path=pdf.path,
+                        # Checked when it was uploaded (or converted): inspect_pdf counted its pages
+                        # and found no problem.
+                        checked=bool(paper.current.page_count) and not paper.current.problem,
+                    )
+                )
     label = "Supplement" if only_changed else "Pack"
     return build_pack(title=_document_title(meeting, label), sections=sections, contents=True)
 

@@ -265,7 +265,6 @@ def send_message_to_members(*, message_id: int) -> int:
     )
 
 
-
 def send_register_prompts(*, today=None) -> int:
     """A member whose seat has started since they last confirmed their register of interests (or
     whose confirmation is over a year old) is asked to review it: once per seat, and once a year."""
