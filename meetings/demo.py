@@ -869,6 +869,37 @@ def seminars(loader: Loader) -> int:
     return len(SEMINARS)
 
 
+# Standing registers of interests: every member's is confirmed (the demo Board member's is due, so
+# the prompt shows); councillors register their office. (local part, category, interest)
+REGISTERED = [
+    ("alan.lion", "employment", "Councillor, Epping Forest District Council"),
+    ("ben.nash", "employment", "Employee of BT Group, which bids for full fibre contracts"),
+    ("hannah.cole", "bodies", "Trustee of a digital inclusion charity in Harlow"),
+]
+
+
+def registers(loader: Loader) -> None:
+    from meetings.models import InterestReview, RegisteredInterest
+    from partners.models import Membership
+
+    for local, category, description in REGISTERED:
+        person = loader.people.get(local)
+        if person and not RegisteredInterest.objects.filter(person=person, description=description).exists():
+            services.register_interest(
+                person=person,
+                category=category,
+                description=description,
+                by=person,
+                on=loader.today - timedelta(days=200),
+            )
+            loader.bump("registered interests")
+    member = email_for("board.member")
+    for seat in Membership.objects.current(loader.today).exclude(person__email=member).select_related("person"):
+        if not InterestReview.objects.filter(person=seat.person).exists():
+            on = max(seat.started_on, loader.today - timedelta(days=200))
+            services.confirm_register(person=seat.person, by=seat.person, on=on)
+
+
 @transaction.atomic
 def load(stdout=None) -> dict[str, int]:
     """Load the demo meetings and seminars (after partners.demo.load). Safe to run again."""
@@ -881,6 +912,7 @@ def load(stdout=None) -> dict[str, int]:
     forward_plan(loader, board["upcoming"], sg["upcoming"])
     loader.build_documents(board["meetings"] + sg["meetings"])
     seminar_count = seminars(loader)
+    registers(loader)
 
     demo_meetings = Meeting.objects.filter(series__body__slug__in=[s["body"] for s in SERIES])
     counts = {

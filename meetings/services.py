@@ -443,7 +443,10 @@ def withdraw_item(*, item: AgendaItem, reason: str, by) -> AgendaItem:
         item.withdrawn_reason = reason.strip()
         _as(item, by).save(update_fields=["withdrawn_at", "withdrawn_reason"])
         _published_change(
-            meeting, f"Item {item.label} withdrawn: {item.title} ({item.withdrawn_reason}).", item.visibility, by
+            meeting,
+            f"Item {item.label} withdrawn: {item.title} ({item.withdrawn_reason.rstrip('.')}).",
+            item.visibility,
+            by,
         )
     return item
 

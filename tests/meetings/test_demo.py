@@ -226,3 +226,14 @@ def test_held_meetings_record_who_else_was_there(loaded):
     for meeting in held:
         assert meeting.also_present.filter(capacity="officer").exists(), meeting
     assert Meeting.objects.filter(also_present__capacity="observer").exists()
+
+
+def test_members_registers_are_confirmed_but_the_demo_board_members_is_due(loaded):
+    from meetings.models import RegisteredInterest
+    from partners.models import User
+
+    member = User.objects.get(email=partners_demo.email_for("board.member"))
+    chair = User.objects.get(email=partners_demo.email_for("alan.lion"))
+    assert "not yet confirmed" in services.register_review_due(member)
+    assert services.register_review_due(chair) == ""
+    assert RegisteredInterest.objects.filter(person=chair).exists()
