@@ -120,9 +120,9 @@ def test_html_documents_are_tagged_for_screen_readers_with_their_language_and_ti
 
 def _pdf_with_bookmarks() -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(3, "Chaptered"))))
-    first = writer.add_outline_item("1. Background", 0)
-    writer.add_outline_item("1.1 History", 1, parent=first)
-    writer.add_outline_item("2. Proposal", 2)
+    first = writer.add_outline_item(title="1. Background", page_number=0)
+    writer.add_outline_item(title="1.1 History", page_number=1, parent=first)
+    writer.add_outline_item(title="2. Proposal", page_number=2)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
