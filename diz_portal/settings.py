@@ -161,6 +161,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # changing one's own email addresses asks for the password again
 # The portal's name as its deployment calls it: in email subjects, PDFs' creator, the admin's
 # header and calendar feeds' PRODID (the partnership's own names are data: partners.Partnership).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "DIZ Portal")

@@ -209,6 +209,7 @@ def organisation_archive(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 @require_POST
 def organisation_restore(request, slug):
     organisation = get_organisation_for_management(request.user, slug)
@@ -243,6 +244,7 @@ def person_invite(request):
 
 
 @programme_manager_required
+@reauthentication_required
 @require_POST
 def person_resend_invitation(request, pk):
     person = get_person_for_management(request.user, pk)
@@ -272,6 +274,7 @@ def body_memberships(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_create(request, slug):
     body = get_body_for_management(request.user, slug)
     form = MembershipForm(request.POST or None, body=body)
@@ -287,6 +290,7 @@ def membership_create(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_edit(request, pk):
     membership = get_membership_for_management(request.user, pk)
     form = MembershipForm(request.POST or None, instance=membership, body=membership.body)
@@ -317,6 +321,7 @@ def membership_end(request, pk):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_replace(request, pk):
     membership = get_membership_for_management(request.user, pk)
     form = ChangeRepresentativeForm(request.POST or None, membership=membership)
