@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
     path("manage/", include("partners.manage_urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from partners.models import GoverningBody
 
@@ -19,3 +20,16 @@ def bare(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def file_response(file, *, filename: str, content_type: str | None = None, private: bool):
+    """A stored file as a download (404 if it has gone from storage). `private`: for some viewers
+    only, so shared caches must never keep it."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -88,11 +88,7 @@ def _request(meeting: Meeting, kinds: list[str]) -> list[GeneratedDocument]:
         document, _ = GeneratedDocument.objects.get_or_create(
             content_type=content_type, object_id=meeting.pk, kind=kind
         )
-        if document.status != DocumentStatus.QUEUED:
-            document.status = DocumentStatus.QUEUED
-            document.requested_at = timezone.now()
-            document.error = ""
-            document.save(update_fields=["status", "requested_at", "error"])
+        document.mark_queued()
         from meetings.tasks import build_document
 
         enqueue(build_document, document.pk)
@@ -122,11 +118,13 @@ def request_minutes(*, meeting: Meeting) -> list[GeneratedDocument]:
     return _request(meeting, MINUTES_KINDS)
 
 
-def stale_document_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Documents still queued, or building for longer than a task may run (its worker died)."""
+def stale_document_ids(*, older_than: timedelta = timedelta(minutes=2), model=Meeting) -> list[int]:
+    """Documents of `model` (each app sweeps its own: a task builds one kind of subject) still
+    queued, or building for longer than a task may run (its worker died)."""
     now = timezone.now()
-    queued = GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
-    stuck = GeneratedDocument.objects.filter(
+    documents = GeneratedDocument.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    queued = documents.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
+    stuck = documents.filter(
         status=DocumentStatus.BUILDING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     )
     return list(queued.values_list("pk", flat=True)) + list(stuck.values_list("pk", flat=True))

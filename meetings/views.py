@@ -17,15 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from diz_portal.forms import apply_validation_error, filter_query
+from diz_portal.views import file_response as _file_response
 from meetings import documents, services
 from meetings.member_forms import (
     ActionFilterForm,
@@ -298,18 +298,6 @@ def item_declare(request, pk):
 
 
 # --- Papers ----------------------------------------------------------------------------------
-
-
-def _file_response(file, *, filename: str, content_type: str | None = None, private: bool):
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    if private:
-        # Shared caches must never keep a file meant for some viewers only.
-        patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _is_public(item: AgendaItem, paper: Paper) -> bool:

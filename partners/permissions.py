@@ -24,6 +24,11 @@ def is_programme_manager(user) -> bool:
     return cached
 
 
+def programme_managers():
+    """Everyone who manages the partnership, to be told of what needs them."""
+    return User.objects.filter(groups__name=PROGRAMME_MANAGER_GROUP, is_active=True).order_by("pk")
+
+
 def is_partner_officer(user) -> bool:
     """A signed-in person who works for a partner organisation that is still in the directory."""
     return bool(getattr(user, "is_authenticated", False) and user.organisation_id)
