@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("partners.urls")),
     path("", include("meetings.urls")),
+    path("", include("funding.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
     path("manage/", include("partners.manage_urls")),
     path("accounts/", include("allauth.urls")),
