@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -97,7 +96,10 @@ def kit_content(endorsement: Endorsement) -> Kit:
                 "interviews with representatives from all sectors."
             ],
         ),
-        ("Background Papers", [f"{strategy.title}, version {version.label}: {settings.SITE_URL}{version.get_absolute_url()}"]),
+        (
+            "Background Papers",
+            [f"{strategy.title}, version {version.label}: {settings.SITE_URL}{version.get_absolute_url()}"],
+        ),
         ("Risk Management", ["[To be completed by the report's author.]"]),
     ]
     return Kit(
@@ -141,7 +143,9 @@ def fingerprint(endorsement: Endorsement, kind: str) -> str:
 
 def kit_documents(endorsement: Endorsement) -> list[GeneratedDocument]:
     content_type = ContentType.objects.get_for_model(Endorsement)
-    documents = GeneratedDocument.objects.filter(content_type=content_type, object_id=endorsement.pk, kind__in=KIT_KINDS)
+    documents = GeneratedDocument.objects.filter(
+        content_type=content_type, object_id=endorsement.pk, kind__in=KIT_KINDS
+    )
     return sorted(documents, key=lambda d: KIT_KINDS.index(d.kind))
 
 
@@ -172,7 +176,9 @@ def build(*, document_id: int) -> str:
         if document is None:
             return "gone"
         endorsement = (
-            Endorsement.objects.select_related("organisation", "version__strategy").filter(pk=document.object_id).first()
+            Endorsement.objects.select_related("organisation", "version__strategy")
+            .filter(pk=document.object_id)
+            .first()
         )
         if endorsement is None:
             return "gone"
@@ -212,20 +218,11 @@ def build(*, document_id: int) -> str:
     return "built"
 
 
-def stale_kit_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    now = timezone.now()
-    kits = GeneratedDocument.objects.filter(content_type=ContentType.objects.get_for_model(Endorsement))
-    queued = kits.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
-    stuck = kits.filter(
-        status=DocumentStatus.BUILDING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    )
-    return list(queued.values_list("pk", flat=True)) + list(stuck.values_list("pk", flat=True))
-
-
 def requeue_stale_kits() -> int:
+    from meetings.documents import stale_document_ids
     from strategy.tasks import build_kit
 
-    ids = stale_kit_ids()
+    ids = stale_document_ids(model=Endorsement)
     for pk in ids:
         send_task_now(build_kit, pk)
     return len(ids)

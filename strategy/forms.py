@@ -55,9 +55,7 @@ class EndorsementForm(Form):
 
 
 class AmendmentRequestForm(Form):
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), empty_label=None, label="On behalf of"
-    )
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), empty_label=None, label="On behalf of")
     section = forms.ModelChoiceField(
         queryset=Section.objects.none(),
         label="Section",
@@ -120,7 +118,9 @@ class AnswerAmendmentForm(Form):
         queryset=StrategyVersion.objects.none(), required=False, label="Accepted into version", empty_label="Choose"
     )
     response = forms.CharField(
-        label="Answer to the partner", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Answer to the partner",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required when the amendment is not accepted: the reason.",
     )
 

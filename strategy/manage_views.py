@@ -141,7 +141,9 @@ def version_publish(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        note = " Partners that endorsed an earlier version are asked to endorse it again." if version.is_material else ""
+        note = (
+            " Partners that endorsed an earlier version are asked to endorse it again." if version.is_material else ""
+        )
         messages.success(request, f"Version {version.label} is now the final version.{note}")
     return redirect("strategy:version", label=version.label)
 

@@ -28,7 +28,7 @@ LABEL_PATTERN = re.compile(r"\d{1,3}\.\d{1,3}")
 
 
 def label_key(label: str) -> tuple[int, ...]:
-    """"1.10" comes after "1.9": labels sort by their numbers, not their characters."""
+    """ "1.10" comes after "1.9": labels sort by their numbers, not their characters."""
     return tuple(int(part) for part in label.split(".")) if LABEL_PATTERN.fullmatch(label or "") else (0,)
 
 
@@ -275,7 +275,9 @@ class Endorsement(models.Model):
         if self.status in OUTCOME_STATUSES and not self.decision_date:
             errors["decision_date"] = "Enter the date the decision was taken."
         if self.status in ENDORSED_STATUSES and self.decision_date and self.decision_date > today:
-            errors["decision_date"] = "An endorsement is recorded once it has happened: the date cannot be in the future."
+            errors["decision_date"] = (
+                "An endorsement is recorded once it has happened: the date cannot be in the future."
+            )
         if self.status == EndorsementStatus.ENDORSED_WITH_AMENDMENTS and not self.amendments.strip():
             errors["amendments"] = "Say which amendments the strategy was endorsed with."
         if self.status == EndorsementStatus.SCHEDULED and not self.scheduled_for:

@@ -147,7 +147,8 @@ def send_overdue_reminders(*, today=None) -> int:
     partnership = Partnership.current()
     for row in overdue_endorsements(today):
         officers = User.objects.filter(
-            Q(organisation=row.organisation) | Q(memberships__in=Membership.objects.current().filter(organisation=row.organisation)),
+            Q(organisation=row.organisation)
+            | Q(memberships__in=Membership.objects.current().filter(organisation=row.organisation)),
             is_active=True,
         ).distinct()
         for person in officers.order_by("pk"):
@@ -163,7 +164,9 @@ def send_overdue_reminders(*, today=None) -> int:
             sent += send_once(
                 key=f"strategy.overdue:{row.pk}:{row.scheduled_for:%Y-%m-%d}:user:{person.pk}",
                 to=person.email,
-                subject=subject(f"{row.organisation.display_name}: was the strategy endorsed on {row.scheduled_for:%-d %B}?"),
+                subject=subject(
+                    f"{row.organisation.display_name}: was the strategy endorsed on {row.scheduled_for:%-d %B}?"
+                ),
                 body=body,
             )
     return sent

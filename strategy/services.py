@@ -23,7 +23,6 @@ from strategy.models import (
     AmendmentRequest,
     AmendmentStatus,
     Endorsement,
-    EndorsementStatus,
     Section,
     Standing,
     Strategy,
@@ -79,25 +78,31 @@ def _write_sections(version: StrategyVersion, sections: list[tuple[str, str]], b
         _as(Section(version=version, position=position, heading=heading[:200], text=text), by).save()
 
 
-def check_pdf_upload(upload, *, what: str = "The file") -> None:
-    """A PDF checked by its content (not its name), its size and whether it can be read."""
+def check_pdf_upload(upload, *, field: str, what: str = "The file") -> None:
+    """A PDF checked by its content (not its name), its size and whether it can be read. The
+    error is about `field`, so forms show it beside the upload."""
     limit = settings.PAPER_MAX_BYTES
+    problem = ""
     if upload.size > limit:
-        raise ValidationError(f"{what} is {upload.size / 1_000_000:.1f} MB: it can be at most {limit // 1_000_000} MB.")
-    if upload.size == 0:
-        raise ValidationError(f"{what} is empty.")
-    upload.seek(0)
-    kind = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    if kind is None or kind.extension != "pdf":
-        found = f" (its content is {kind.extension.upper()})" if kind else ""
-        raise ValidationError(f"{what} must be a PDF{found}.")
-    from diz_portal.pdf import inspect_pdf
+        problem = f"{what} is {upload.size / 1_000_000:.1f} MB: it can be at most {limit // 1_000_000} MB."
+    elif upload.size == 0:
+        problem = f"{what} is empty."
+    else:
+        upload.seek(0)
+        kind = filetype.guess(upload.read(8192))
+        upload.seek(0)
+        if kind is None or kind.extension != "pdf":
+            found = f" (its content is {kind.extension.upper()})" if kind else ""
+            problem = f"{what} must be a PDF{found}."
+        else:
+            from diz_portal.pdf import inspect_pdf
 
-    check = inspect_pdf(upload.read())
-    upload.seek(0)
-    if not check.ok:
-        raise ValidationError(f"{what} cannot be used: {check.reason}.")
+            check = inspect_pdf(upload.read())
+            upload.seek(0)
+            if not check.ok:
+                problem = f"{what} cannot be used: {check.reason}."
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def create_version(
@@ -124,10 +129,7 @@ def create_version(
     version.full_clean(exclude=["document"], validate_constraints=False)
     _check_sections(sections)
     if document is not None:
-        try:
-            check_pdf_upload(document, what="The document")
-        except ValidationError as error:
-            raise ValidationError({"document": error.messages}) from error
+        check_pdf_upload(document, field="document", what="The document")
     with transaction.atomic():
         strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)  # one new label at a time
         labels = list(strategy.versions.values_list("label", flat=True))
@@ -158,10 +160,7 @@ def update_version(
     sections = parse_sections(text)
     _check_sections(sections)
     if document is not None:
-        try:
-            check_pdf_upload(document, what="The document")
-        except ValidationError as error:
-            raise ValidationError({"document": error.messages}) from error
+        check_pdf_upload(document, field="document", what="The document")
     with transaction.atomic():
         version = StrategyVersion.objects.select_for_update().get(pk=version.pk)
         if not version.is_editable:
@@ -306,7 +305,9 @@ def adoption(strategy: Strategy, *, statuses: set[str] | None = None) -> Adoptio
     by_pk = {v.pk: v for v in versions}
     current = next((v for v in reversed(versions) if v.status == VersionStatus.FINAL), None)
     target = endorsement_target(versions)
-    counting = {v.pk for v in versions if v.status in PUBLIC_VERSION_STATUSES and target and v.sort_key >= target.sort_key}
+    counting = {
+        v.pk for v in versions if v.status in PUBLIC_VERSION_STATUSES and target and v.sort_key >= target.sort_key
+    }
     rows = Endorsement.objects.filter(version__strategy=strategy).select_related("organisation")
     if statuses is not None:
         rows = rows.filter(version__status__in=statuses)
@@ -369,10 +370,7 @@ def record_endorsement(
     if not can_record_for(by, organisation):
         raise PermissionDenied("You can record endorsements only for an organisation you work for or represent.")
     if evidence_file is not None:
-        try:
-            check_pdf_upload(evidence_file, what="The evidence")
-        except ValidationError as error:
-            raise ValidationError({"evidence_file": error.messages}) from error
+        check_pdf_upload(evidence_file, field="evidence_file", what="The evidence")
     with transaction.atomic():
         # The version's row is the lock: two people recording for one partner at once take turns,
         # so the second updates the row the first created instead of failing on the unique key.
@@ -494,9 +492,12 @@ def answer_amendment(
         amendment.status = AmendmentStatus.ACCEPTED if accepted else AmendmentStatus.NOT_ACCEPTED
         amendment.accepted_into = into if accepted else None
         amendment.response = response.strip()
-        if accepted and into is not None:
-            if into.strategy_id != amendment.version.strategy_id or not into.is_editable:
-                raise ValidationError({"accepted_into": "Choose a draft or consultation version of the strategy."})
+        if (
+            accepted
+            and into is not None
+            and (into.strategy_id != amendment.version.strategy_id or not into.is_editable)
+        ):
+            raise ValidationError({"accepted_into": "Choose a draft or consultation version of the strategy."})
         amendment.full_clean(exclude=["section", "requested_by", "answered_by"])
         amendment.answered_by = by
         amendment.answered_at = timezone.now()

@@ -8,12 +8,12 @@ reach a public template, feed or export."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,6 @@ from strategy.forms import AmendmentRequestForm, EndorsementForm
 from strategy.models import (
     ENDORSABLE_VERSION_STATUSES,
     PUBLIC_VERSION_STATUSES,
-    AmendmentRequest,
     Endorsement,
     Section,
     StrategyVersion,
@@ -63,6 +62,8 @@ def index(request):
     strategy = get_strategy(request.user)
     state = services.adoption(strategy, statuses=version_statuses_for(request.user) & PUBLIC)
     visible = [v for v in state.versions if v.status in version_statuses_for(request.user)]
+    for earlier, later in itertools.pairwise(visible):
+        later.previous_label = earlier.label
     return render(
         request,
         "strategy/index.html",
@@ -127,6 +128,8 @@ def diff(request, old, new):
 def diff_choose(request):
     """The version pickers' form submits here (GET), and lands on the diff's own address."""
     old, new = request.GET.get("old", ""), request.GET.get("new", "")
+    if not old or not new:
+        return redirect("strategy:index")
     get_version_for_user(request.user, old)
     get_version_for_user(request.user, new)
     return redirect("strategy:diff", old=old, new=new)
@@ -405,9 +408,3 @@ def endorsements_json(request):
         "endorsements": rows,
     }
     return HttpResponse(json.dumps(body, indent=2, ensure_ascii=False), content_type="application/json")
-
-
-def amendment_counts(strategy) -> dict[str, int]:
-    return dict(
-        AmendmentRequest.objects.filter(version__strategy=strategy).values_list("status").annotate(n=Count("pk"))
-    )

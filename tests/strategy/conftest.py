@@ -61,9 +61,7 @@ def v1(strategy, alice):
 @pytest.fixture
 def routes(v1, harlow, broxbourne, alice) -> dict[str, Endorsement]:
     return {
-        "harlow": services.add_partner(
-            strategy=v1.strategy, organisation=harlow, deciding_body="Cabinet", by=alice
-        ),
+        "harlow": services.add_partner(strategy=v1.strategy, organisation=harlow, deciding_body="Cabinet", by=alice),
         "broxbourne": services.add_partner(
             strategy=v1.strategy, organisation=broxbourne, deciding_body="Overview and Scrutiny Committee", by=alice
         ),

@@ -7,7 +7,9 @@ from strategy.models import AmendmentStatus, Endorsement, Strategy, VersionStatu
 from tests.strategy.conftest import TEXT_1_0, TEXT_1_1, days_ago, endorse, exe_upload, pdf_upload
 
 
-def test_a_partner_officer_records_their_organisations_endorsement_and_recording_again_updates_it(routes, v1, bob, harlow):
+def test_a_partner_officer_records_their_organisations_endorsement_and_recording_again_updates_it(
+    routes, v1, bob, harlow
+):
     endorse(harlow, v1, bob, status="scheduled", decision_date=None, scheduled_for=days_ago(-10))
     endorsement = endorse(harlow, v1, bob)
     assert Endorsement.objects.filter(organisation=harlow, version=v1).count() == 1
