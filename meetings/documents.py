@@ -119,8 +119,8 @@ def request_minutes(*, meeting: Meeting) -> list[GeneratedDocument]:
 
 
 def stale_document_ids(*, older_than: timedelta = timedelta(minutes=2), model=Meeting) -> list[int]:
-    """Documents of `model` (each app sweeps its own: a task builds one kind of subject) still
-    queued, or building for longer than a task may run (its worker died)."""
+    """Documents of `model` still queued, or building for longer than a task may run (its worker
+    died). Each app sweeps its own: a document goes back to the builder that knows its record."""
     now = timezone.now()
     documents = GeneratedDocument.objects.filter(content_type=ContentType.objects.get_for_model(model))
     queued = documents.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
