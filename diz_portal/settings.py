@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meetings",
     "strategy",
     "funding",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
     path("manage/funding/", include("funding.manage_urls")),
+    path("", include("strategy.urls")),
+    path("manage/strategy/", include("strategy.manage_urls")),
     path("manage/", include("partners.manage_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,11 @@
 """Figures for the programme manager and the Board: each a handful of database aggregates (no
 loops over bids), so the page makes the same few queries however long the pipeline grows.
 
-Charts are drawn on the server as SVG bars (`bars`), each with a table of the same numbers beside
-it, so nothing needs JavaScript or a CDN and a screen reader reads the table."""
+Charts are drawn on the server as SVG (diz_portal/charts.py), each with a table of the same
+numbers beside it, so nothing needs JavaScript or a CDN and a screen reader reads the table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,28 +13,18 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from diz_portal.charts import BarChart
 from funding.models import MONEY, ZERO, Award, Bid, Contribution, Stage
 from funding.reminders import deadlines_between
 
-BAR_AREA = 100  # the bars' widths are percentages of the chart's bar area
+
+def _thousands(amount: Decimal) -> float:
+    # Only the bars' geometry uses the float; the table beside each chart shows the exact amount.
+    return round(float(amount) / 1000, 1)
 
 
-@dataclass
-class Bar:
-    label: str
-    value: Decimal
-    note: str = ""
-    width: float = 0.0
-    y: int = 0
-
-
-def bars(rows: list[Bar], row_height: int = 28) -> dict:
-    """Lay out horizontal bars: widths as a share of the largest value, and y positions."""
-    largest = max((row.value for row in rows), default=ZERO)
-    for index, row in enumerate(rows):
-        row.width = float(row.value / largest * BAR_AREA) if largest else 0.0
-        row.y = index * row_height
-    return {"rows": rows, "height": max(len(rows), 1) * row_height, "row_height": row_height}
+def _pounds(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
 
 
 def _sum(field: str):
@@ -101,13 +90,26 @@ def figures(today: date | None = None) -> dict:
     awarded = awarded_by_funder_and_year()
     return {
         "stages": stages,
-        "stage_chart": bars(
-            [Bar(row["label"], row["value"], f"{row['count']} bid{'s' if row['count'] != 1 else ''}") for row in stages]
+        "stage_chart": BarChart(
+            key="pipeline-by-stage",
+            title="Pipeline value by stage (£ thousands requested)",
+            bars=[(row["label"], _thousands(row["value"])) for row in stages],
+            columns=["Bids", "Amount requested"],
+            table=[[row["count"], _pounds(row["value"])] for row in stages],
+            unit="k",
         ),
         "success": success_rate(stages),
         "awarded": awarded,
-        "awarded_chart": bars(
-            [Bar(f"{row['year']}: {row['bid__opportunity__funder__name']}", row["total"]) for row in awarded]
+        "awarded_chart": BarChart(
+            key="awarded-by-funder-and-year",
+            title="Awarded by funder and year (£ thousands)",
+            bars=[
+                (f"{row['year']}: {row['bid__opportunity__funder__name']}", _thousands(row["total"])) for row in awarded
+            ],
+            columns=["Awards", "Awarded"],
+            table=[[row["count"], _pounds(row["total"])] for row in awarded],
+            unit="k",
+            empty="No awards yet.",
         ),
         "match": match_levered(),
         "deadlines": deadlines_between(today, today + timedelta(days=90)),
