@@ -48,6 +48,17 @@ def pipeline_by_stage() -> list[dict]:
     ]
 
 
+def stage_chart(stages: list[dict]) -> BarChart:
+    return BarChart(
+        key="pipeline-by-stage",
+        title="Pipeline value by stage (£ thousands requested)",
+        bars=[(row["label"], _thousands(row["value"])) for row in stages],
+        columns=["Bids", "Amount requested"],
+        table=[[row["count"], _pounds(row["value"])] for row in stages],
+        unit="k",
+    )
+
+
 def success_rate(stages: list[dict]) -> dict:
     """Of the bids that reached an outcome from the funder (successful or unsuccessful)."""
     by = {row["stage"]: row for row in stages}
@@ -90,14 +101,7 @@ def figures(today: date | None = None) -> dict:
     awarded = awarded_by_funder_and_year()
     return {
         "stages": stages,
-        "stage_chart": BarChart(
-            key="pipeline-by-stage",
-            title="Pipeline value by stage (£ thousands requested)",
-            bars=[(row["label"], _thousands(row["value"])) for row in stages],
-            columns=["Bids", "Amount requested"],
-            table=[[row["count"], _pounds(row["value"])] for row in stages],
-            unit="k",
-        ),
+        "stage_chart": stage_chart(stages),
         "success": success_rate(stages),
         "awarded": awarded,
         "awarded_chart": BarChart(

@@ -267,3 +267,20 @@ def test_deadlines_show_among_the_figures(client, carol, bid):
     sign_in(client, carol)
     page = client.get(reverse("funding:figures")).content.decode()
     assert "The internal deadline for the bid “Full fibre for west Essex”" in page
+
+
+def test_the_programme_managers_dashboard_lists_deadlines_and_charts_the_pipeline(client, alice, bid):
+    sign_in(client, alice)
+    html = client.get(reverse("manage:index")).content.decode()
+    assert "Bids due and claims" in html
+    assert "The internal deadline for the bid “Full fibre for west Essex”" in html
+    assert "The data: pipeline value by stage" in html
+
+
+def test_a_partner_officer_sees_what_their_organisation_puts_into_bids(client, bob, bid, harlow, alice):
+    services.add_contribution(bid=bid, organisation=harlow, kind="cash", amount=Decimal("400000"), by=alice)
+    sign_in(client, bob)
+    html = client.get(reverse("partners:dashboard")).content.decode()
+    assert "organisation&#x27;s contributions to bids" in html
+    assert "Full fibre for west Essex" in html and "£400,000.00 cash" in html
+    assert bid.get_absolute_url() not in html  # officers do not read the pipeline
