@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("funding.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
+    path("manage/funding/", include("funding.manage_urls")),
     path("", include("strategy.urls")),
     path("manage/strategy/", include("strategy.manage_urls")),
     path("manage/", include("partners.manage_urls")),
