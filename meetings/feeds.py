@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from meetings.models import LONDON, CalendarToken, Meeting
 from meetings.permissions import member_body_ids
 from partners.models import GoverningBody, Partnership
-from partners.permissions import is_programme_manager
+from partners.permissions import bind_feed_token, is_programme_manager
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 TZID = "Europe/London"
@@ -167,7 +167,7 @@ def private_feed(request, token):
     the agenda is published or not, with the joining link; the programme manager's has them all.
     An unknown or replaced token, or a deactivated account, is a 404."""
     calendar_token = get_object_or_404(CalendarToken.objects.select_related("user"), token=token, user__is_active=True)
-    user = calendar_token.user
+    user = bind_feed_token(calendar_token.user, calendar_token.created_at)
     meetings = Meeting.objects.with_body().order_by("starts_at", "pk")
     if not is_programme_manager(user):
         meetings = meetings.filter(body_id__in=member_body_ids(user))

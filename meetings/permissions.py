@@ -28,7 +28,7 @@ from meetings.models import (
     PaperVersion,
 )
 from partners.models import Membership
-from partners.permissions import is_partner_officer, is_programme_manager
+from partners.permissions import holds_manager_role, is_partner_officer, is_programme_manager
 
 
 def member_body_ids(user) -> set[int]:
@@ -192,8 +192,11 @@ def may_read_paper(user, paper: Paper) -> bool:
 
 
 def uploaded_by(user, version: PaperVersion) -> bool:
-    # Whoever uploaded a file may always fetch it back.
-    return bool(user.is_authenticated and version.uploaded_by_id == user.pk)
+    """Whoever uploaded a file may always fetch it back; what the programme manager uploaded is
+    theirs only with the programme manager's powers (they upload restricted papers too)."""
+    if not (user.is_authenticated and version.uploaded_by_id == user.pk):
+        return False
+    return is_programme_manager(user) or not holds_manager_role(user)
 
 
 def get_paper_version_for_download(user, pk: int) -> PaperVersion:

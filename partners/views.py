@@ -1,7 +1,6 @@
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,6 +28,7 @@ from partners.permissions import (
     get_organisation_for_user,
     get_person_for_management,
     has_second_factor,
+    holds_manager_role,
     is_programme_manager,
     programme_manager_required,
 )
@@ -113,7 +113,8 @@ def dashboard(request):
             "past": past,
             "deputising": deputising,
             "today": today,
-            "needs_mfa": is_programme_manager(request.user) and not has_second_factor(request.user),
+            "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
+            "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
         }
         | member_dashboard(request.user),
     )
@@ -129,9 +130,9 @@ def accept_invitation(request, pk, token):
             user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["password1"])
         except ValidationError:
             return render(request, "partners/invitation_invalid.html", status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your password is set and you are signed in.")
-        return redirect("partners:dashboard")
+        # Never signed in from here: signing in is allauth's, with its second factor and limits.
+        messages.success(request, f"Your password is set. Sign in with {user.email} and your new password.")
+        return redirect("account_login")
     return render(request, "partners/accept_invitation.html", {"form": form, "invitation": invitation})
 
 

@@ -74,6 +74,7 @@ TARGETS: list[dict] = [
         "optional": True,
     },
     {"name": "calendar feed", "path": "/meetings/calendar.ics", "optional": True},
+    {"name": "management index (programme manager)", "path": "/manage/", "login_as": "programme.manager@example.org"},
     {
         "name": "register of interests (member)",
         "path": "/meetings/interests/",
@@ -123,6 +124,23 @@ done = function(summary, latency, requests)
     summary.errors.write, summary.errors.timeout))
 end
 """
+
+
+# The demo programme manager signs in as a person does (password, then the authenticator's code):
+# a programme manager's powers need a second factor used in the session.
+DEMO_PM_EMAIL = "programme.manager@example.org"
+DEMO_PASSWORD = "diz-demo-password"
+DEMO_PM_TOTP_SECRET = "DIZDEMOTOTPSECRETONLYFORDEMOX234"
+
+
+def session_cookie(env: dict[str, str], email: str, sessions: dict[str, str]) -> str:
+    """One session per person for the whole run (an authenticator's code is accepted once)."""
+    if email not in sessions:
+        args = ["bench_session", email]
+        if email == DEMO_PM_EMAIL:
+            args += ["--password", DEMO_PASSWORD, "--totp-secret", DEMO_PM_TOTP_SECRET]
+        sessions[email] = manage(env, *args, capture=True).stdout.strip().splitlines()[-1]
+    return sessions[email]
 
 
 class BenchError(RuntimeError):
@@ -647,13 +665,12 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
     log(f"facts: {facts}")
 
     targets = []
+    sessions: dict[str, str] = {}
     for target in TARGETS:
         path = target["path"].format(**facts)
         if "None" in path:
             raise BenchError(f"{target['name']}: a fact its path needs is missing ({path}).")
-        cookie = None
-        if target.get("login_as"):
-            cookie = manage(env, "bench_session", target["login_as"], capture=True).stdout.strip().splitlines()[-1]
+        cookie = session_cookie(env, target["login_as"], sessions) if target.get("login_as") else None
         targets.append({**target, "path": path, "cookie": cookie})
 
     port = free_port()
