@@ -115,6 +115,9 @@ def diff(request, old, new):
     before = get_version_for_user(request.user, old)
     after = get_version_for_user(request.user, new)
     changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
+    changed = [c for c in changes if c.change != "unchanged"]
+    for number, change in enumerate(changed, start=1):
+        change.anchor = f"section-{number}"
     visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
     return render(
         request,
@@ -123,7 +126,7 @@ def diff(request, old, new):
             "before": before,
             "after": after,
             "changes": changes,
-            "changed": [c for c in changes if c.change != "unchanged"],
+            "changed": changed,
             "versions": visible,
         },
     )
