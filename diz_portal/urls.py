@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("partners.urls")),
     path("", include("meetings.urls")),
+    path("", include("funding.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
     path("", include("strategy.urls")),
     path("manage/strategy/", include("strategy.manage_urls")),

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import services
 from tests.conftest import sign_in
+from tests.funding.matrix import MATRIX as FUNDING_MATRIX
 from tests.meetings.matrix import MATRIX as MEETINGS_MATRIX
 from tests.meetings.matrix import meetings_world
 from tests.strategy.matrix import ROWS as STRATEGY_MATRIX
@@ -72,6 +73,7 @@ MATRIX = {
     "mfa_download_recovery_codes": (None, signed_in(404)),
 }
 MATRIX |= MEETINGS_MATRIX
+MATRIX |= FUNDING_MATRIX
 MATRIX |= STRATEGY_MATRIX
 # The Django admin's own pages (one per model and action) are walked as one group: the admin is
 # for staff with a second factor, and every other visitor is sent to sign in.
