@@ -87,6 +87,36 @@ TARGETS: list[dict] = [
         "login_as": "board.member@example.org",
         "optional": True,
     },
+    # The strategy (issue 9), with the speed issue's targets: `target` says which applies.
+    {"name": "strategy adoption", "path": "/strategy/", "optional": True, "target": {"rps_ratio": 0.5}},
+    {
+        "name": "strategy diff (member)",
+        "path": "/strategy/compare/1.0/1.1/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+        "target": {"rps_ratio": 0.15, "p95_ms": 100},
+    },
+    {
+        "name": "endorsements open data",
+        "path": "/open-data/endorsements.json",
+        "optional": True,
+        "target": {"rps_ratio": 0.5},
+    },
+    {"name": "endorsements feed", "path": "/strategy/feed.atom", "optional": True, "target": {"rps_ratio": 0.5}},
+    {
+        "name": "partner's endorsement (member)",
+        "path": "/strategy/partners/broxbourne-borough-council/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+        "target": {"rps_ratio": 0.15, "p95_ms": 100},
+    },
+    {
+        "name": "endorsement tracker (programme manager)",
+        "path": "/manage/strategy/",
+        "login_as": "programme.manager@example.org",
+        "optional": True,
+        "target": {"p95_ms": 150},
+    },
 ]
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
