@@ -35,5 +35,10 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.send_action_chasers",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
     },
+    "resume-unfinished-newsletters": {"task": "news.tasks.resume_unfinished_issues", "schedule": 60.0},
+    "delete-unconfirmed-subscribers": {
+        "task": "news.tasks.delete_unconfirmed_subscribers",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 app.autodiscover_tasks()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meetings",
     "strategy",
     "funding",
+    "news",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
+# The public forms' limits (diz_portal/spam.py), beside allauth's own defaults: per address (ip)
+# and per email given (key).
+ACCOUNT_RATE_LIMITS = {
+    "newsletter_subscribe": "10/h/ip,3/h/key",
+    "public_message": "5/h/ip,3/h/key",
+}
 # The portal's name as its deployment calls it: in email subjects, PDFs' creator, the admin's
 # header and calendar feeds' PRODID (the partnership's own names are data: partners.Partnership).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "DIZ Portal")
@@ -255,3 +262,10 @@ SEMINARS_TITLE = os.environ.get("SEMINARS_TITLE", "Smart Place Seminars")
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 CSRF_FAILURE_VIEW = "diz_portal.views.csrf_failure"
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, and until when that holds
+# (an ISO 8601 date or time; unset, 180 days from the day it is read). RFC 9116 asks for less than
+# a year ahead.
+SECURITY_TXT_CONTACT = os.environ.get("SECURITY_TXT_CONTACT", "mailto:security@example.org")
+SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+SECURITY_TXT_POLICY = os.environ.get("SECURITY_TXT_POLICY", "")

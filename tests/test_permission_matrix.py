@@ -13,6 +13,8 @@ from partners import services
 from tests.conftest import sign_in
 from tests.meetings.matrix import MATRIX as MEETINGS_MATRIX
 from tests.meetings.matrix import meetings_world
+from tests.news.matrix import ROWS as NEWS_MATRIX
+from tests.news.matrix import news_world
 from tests.support.matrix import LOGIN, REDIRECT, ROLES, everyone, pm_only, pm_only_else, signed_in
 
 # name: (kwargs builder, expected outcome per role). Builders take the `world` fixture's dict.
@@ -70,6 +72,7 @@ MATRIX = {
     "mfa_download_recovery_codes": (None, signed_in(404)),
 }
 MATRIX |= MEETINGS_MATRIX
+MATRIX |= NEWS_MATRIX
 # The Django admin's own pages (one per model and action) are walked as one group: the admin is
 # for staff with a second factor, and every other visitor is sent to sign in.
 ADMIN_SAMPLE = ["admin:index", "admin:partners_organisation_changelist", "admin:partners_membership_changelist"]
@@ -103,13 +106,22 @@ def world(cast, board, harlow, alice, settings):
     # /healthz answers 503 while no worker runs (tests/workers covers that); here it is about who may ask.
     settings.REDIS_URL = ""
     invitation = services.invite_person(email="erin@example.org", name="Erin Ellis", organisation=harlow, by=alice)
-    return {
-        "board": board,
-        "harlow": harlow,
-        "invitation": invitation,
-        "carol_seat": cast["carol"].memberships.get(body=board),
-        "users": {"officer": cast["bob"], "other_member": cast["dave"], "member": cast["carol"], "pm": cast["alice"]},
-    } | meetings_world(cast=cast, board=board, harlow=harlow)
+    return (
+        {
+            "board": board,
+            "harlow": harlow,
+            "invitation": invitation,
+            "carol_seat": cast["carol"].memberships.get(body=board),
+            "users": {
+                "officer": cast["bob"],
+                "other_member": cast["dave"],
+                "member": cast["carol"],
+                "pm": cast["alice"],
+            },
+        }
+        | meetings_world(cast=cast, board=board, harlow=harlow)
+        | news_world()
+    )
 
 
 def outcome_of(response) -> str | int:
