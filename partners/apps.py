@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-PROJECT_APPS = ["partners", "meetings", "strategy", "funding"]
+PROJECT_APPS = ["partners", "meetings", "strategy", "funding", "news"]
 
 
 def ensure_programme_manager_group(sender, using="default", **kwargs):

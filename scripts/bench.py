@@ -117,6 +117,14 @@ TARGETS: list[dict] = [
         "optional": True,
         "target": {"p95_ms": 150},
     },
+    # The public site (issue 12): anonymous pages, target >= 0.5x the bare view.
+    {"name": "home", "path": "/"},
+    {"name": "about", "path": "/about/", "optional": True},
+    {"name": "news", "path": "/news/", "optional": True},
+    {"name": "news item", "path": "/news/{latest_news}/", "optional": True},
+    {"name": "news feed (Atom)", "path": "/news/feed.atom", "optional": True},
+    {"name": "newsletter", "path": "/newsletter/", "optional": True},
+    {"name": "sitemap", "path": "/sitemap.xml", "optional": True},
 ]
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
@@ -131,9 +139,11 @@ FACTS: dict[str, str] = {
         "Meeting.objects.published().upcoming().filter(body__slug='board').values_list('pk', flat=True).first()"
     ),
 }
+FACTS["latest_news"] = "NewsItem.objects.live().order_by('-published_at').values_list('slug', flat=True).first()"
 FACTS_PRELUDE = (
     "from django.db.models import Count, Q\n"
     "from meetings.models import Meeting\n"
+    "from news.models import NewsItem\n"
     "from partners.models import GoverningBody, Membership\n"
 )
 
