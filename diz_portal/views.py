@@ -1,13 +1,16 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from diz_portal.caching import public_page
 from partners.models import GoverningBody
 
 
+@public_page("partners", "meetings")
 def home(request):
     return render(request, "home.html", {"bodies": GoverningBody.objects.all()})
 
 
+@public_page("partners", "meetings")
 def accessibility(request):
     return render(request, "accessibility.html")
 
