@@ -164,6 +164,29 @@ def _key(kind: str, *parts) -> str:
     return f"{kind}:{digest}"
 
 
+def _lookup(key: str, topics: Iterable[str]):
+    """The topics' current stamps and what is kept under `key` if it was built from them, in one
+    round trip: (stamps, value), (stamps, None) on a miss, (None, None) if the cache is down.
+    Entries are stored with the stamps they were built from, so something built while the data
+    changed under it is never served after the change."""
+    names = sorted({EPOCH, *topics})
+    stamp_keys = [_stamp_key(t) for t in names]
+    found = _call("get_many", [*stamp_keys, key])
+    if found is None:
+        return None, None
+    if any(k not in found for k in stamp_keys):
+        return stamps(topics), None
+    current = "-".join(found[k] for k in stamp_keys)
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return current, stored[1]
+    return current, None
+
+
+def _store(key: str, current: str, value, timeout: int) -> None:
+    _call("set", key, (current, value), timeout)
+
+
 # --- Whole pages for anonymous visitors --------------------------------------------------------------
 
 
@@ -181,11 +204,10 @@ def public_page(*topics: str):
         def wrapper(request, *args, **kwargs):
             if not is_plain_visitor(request):
                 return view(request, *args, **kwargs)
-            current = stamps(topics)
+            key = _key("page", "public", request.get_host(), request.is_secure(), request.get_full_path())
+            current, stored = _lookup(key, topics)
             if current is None:
                 return view(request, *args, **kwargs)
-            key = _key("page", "public", request.get_host(), request.is_secure(), request.get_full_path(), current)
-            stored = _call("get", key)
             if stored is not None:
                 content, content_type, headers = stored
                 response = HttpResponse(content, content_type=content_type)
@@ -202,7 +224,7 @@ def public_page(*topics: str):
                     for n, v in response.items()
                     if n.lower() in ("content-disposition", "last-modified", "cache-control")
                 ]
-                _call("set", key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
+                _store(key, current, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
             response[HIT_HEADER] = "miss"
             return response
 
@@ -233,14 +255,13 @@ def fragment(
     `"keep": False` is rendered but not kept (a document still building); with `share=False`
     (a form carrying the viewer's rejected input) the cache is not used at all. The fragment's CSRF
     token is a placeholder, replaced by the viewer's own token whenever it is served."""
-    current = stamps(topics) if share else None
-    key = _key("fragment", name, audience, current) if current is not None else None
-    html = _call("get", key) if key else None
+    key = _key("fragment", name, audience)
+    current, html = _lookup(key, topics) if share else (None, None)
     if html is None:
         context = build()
         html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
-        if key and context.get("keep", True):
-            _call("set", key, html, FRAGMENT_TIMEOUT)
+        if current is not None and context.get("keep", True):
+            _store(key, current, html, FRAGMENT_TIMEOUT)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there
@@ -248,13 +269,11 @@ def fragment(
 
 def cached_value(name: str, topics: Iterable[str], compute: Callable):
     """A computed value (a list of ids, a count) kept until the topics change."""
-    current = stamps(topics)
-    key = _key("value", name, current) if current is not None else None
-    if key:
-        found = _call("get", key)
-        if found is not None:
-            return found[0]
+    key = _key("value", name)
+    current, found = _lookup(key, topics)
+    if found is not None:
+        return found[0]
     value = compute()
-    if key:
-        _call("set", key, (value,), VALUE_TIMEOUT)
+    if current is not None:
+        _store(key, current, (value,), VALUE_TIMEOUT)
     return value

@@ -742,7 +742,7 @@ def attendance(request, pk):
         else:
             messages.success(request, f"{entry.name} is no longer recorded as present.")
         return redirect(reverse("manage_meetings:attendance", kwargs={"pk": meeting.pk}) + "#also-present")
-    seats, colleagues = _people_of(meeting)
+    seats, colleagues = services.people_of(meeting)
     answers = {a.person_id: a for a in meeting.attendances.select_related("organisation", "deputy")}
     if form.is_bound:  # show what was ticked, not what is saved
         ticked = {name: set(request.POST.getlist(name)) for name in ("present", "deputy_present", "apologies")}
@@ -789,17 +789,6 @@ def attendance(request, pk):
     )
 
 
-def _people_of(meeting: Meeting) -> tuple[list, dict[int, list]]:
-    """The seats on the meeting's day and who could come in each member's place: read by every
-    management page of the meeting, kept until a person, seat or meeting changes."""
-
-    def load():
-        seats = list(services.members_of(meeting))
-        return seats, _colleagues_of(seats)
-
-    return caching.cached_value(("people-of", meeting.pk, timezone.localdate()), ["partners", "meetings"], load)
-
-
 def _owners_of(meeting: Meeting, seats) -> list:
     """Who may own an action (every active person): kept until a person or seat changes."""
     return caching.cached_value(
@@ -813,15 +802,6 @@ def _previous_meeting(meeting: Meeting):
     return caching.cached_value(
         ("previous", meeting.pk), ["partners", "meetings"], lambda: documents.previous_meeting(meeting)
     )
-
-
-def _colleagues_of(seats) -> dict[int, list]:
-    """Who could come in a member's place: people of the seat's organisation (one query)."""
-    organisation_ids = {seat.organisation_id for seat in seats}
-    grouped: dict[int, list] = {}
-    for person in User.objects.filter(organisation_id__in=organisation_ids, is_active=True).order_by("name"):
-        grouped.setdefault(person.organisation_id, []).append(person)
-    return grouped
 
 
 # --- Minutes ---------------------------------------------------------------------------------
@@ -918,7 +898,7 @@ def minutes(request, pk):
     locked = meeting.minutes_locked
     if meeting.minutes_approved_at_meeting_id:  # named on the page: one query, not one per attribute
         meeting.minutes_approved_at_meeting = Meeting.objects.with_body().get(pk=meeting.minutes_approved_at_meeting_id)
-    seats, _colleagues = _people_of(meeting) if not locked else ([], {})
+    seats, _colleagues = services.people_of(meeting) if not locked else ([], {})
     owner_choices = [] if locked else _owners_of(meeting, seats)
     what = request.POST.get("what", "") if request.method == "POST" else ""
     erratum_form = ErratumForm(request.POST if what == "erratum" else None)

@@ -101,7 +101,8 @@ def seat_for(meeting: Meeting, user):
     """The viewer's seat on the meeting's body on the day, or None (deputies have no seat)."""
     if not user.is_authenticated or meeting.body_id not in member_body_ids(user):
         return None
-    return services.members_of(meeting).filter(person=user).first()
+    seats, _colleagues = services.people_of(meeting)
+    return next((seat for seat in seats if seat.person_id == user.pk), None)
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -227,7 +228,18 @@ def _documents_html(request, meeting: Meeting, *, audience: str, is_manager: boo
 
 
 def _presenting(user, meeting: Meeting) -> list[AgendaItem]:
-    """The items the viewer presents, with every paper they may see on them."""
+    """The items the viewer presents, with every paper they may see on them. Who presents what is
+    kept with the meeting, so most viewers (who present nothing) cost no query."""
+    presenters = caching.cached_value(
+        ("presenters", meeting.pk),
+        ["meetings"],
+        lambda: list(meeting.items.values_list("presenter_id", "presenter_organisation_id")),
+    )
+    if not any(
+        person == user.pk or (user.organisation_id and organisation == user.organisation_id)
+        for person, organisation in presenters
+    ):
+        return []
     presenting = list(meeting.items.presented_by(user).order_by("number", "suffix"))
     papers = _papers_of([item.pk for item in presenting])
     for item in presenting:
@@ -258,7 +270,10 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
         if response_form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
-            response_form = ResponseForm(initial=initial, seat=seat)
+            _seats, colleagues = services.people_of(meeting)
+            response_form = ResponseForm(
+                initial=initial, seat=seat, colleagues=colleagues.get(seat.organisation_id, [])
+            )
     documents_html, documents_pending = _documents_html(request, meeting, audience=audience, is_manager=is_manager)
     context = {
         "meeting": meeting,
