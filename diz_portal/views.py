@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from diz_portal import structured_data
+from diz_portal.caching import public_page
 from meetings.models import Meeting, MeetingStatus, Seminar
 from news.models import NewsItem
 from news.services import key_facts
@@ -17,6 +18,7 @@ from partners.models import GoverningBody, Partnership
 HOME_NEWS = 3
 
 
+@public_page("partners", "meetings", "news", "strategy", "funding")
 def home(request):
     partnership = Partnership.current()
     next_meeting = Meeting.objects.published().upcoming().exclude(status=MeetingStatus.CANCELLED).with_body().first()
@@ -34,6 +36,7 @@ def home(request):
     )
 
 
+@public_page("partners", "meetings")
 def accessibility(request):
     return render(request, "accessibility.html")
 

@@ -38,3 +38,10 @@ class PartnersConfig(AppConfig):
 
         post_migrate.connect(ensure_programme_manager_group, sender=self)
         authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
+
+        from diz_portal.caching import watch
+
+        # What the partner pages show; a person's sign-in bookkeeping changes nothing shown.
+        for name in ("Organisation", "GoverningBody", "Membership", "Partnership"):
+            watch(self.get_model(name), ["partners"])
+        watch(self.get_model("User"), ["partners"], ignore_fields={"last_login", "password"})

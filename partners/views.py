@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from diz_portal.caching import public_page
 from partners import services
 from partners.forms import (
     AcceptInvitationForm,
@@ -49,6 +50,7 @@ def _apply_form_errors(form, error: ValidationError):
 # --- Public pages ----------------------------------------------------------------------------
 
 
+@public_page("partners")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -65,12 +67,14 @@ def directory(request):
     )
 
 
+@public_page("partners")
 def organisation_detail(request, slug):
     organisation = get_organisation_for_user(request.user, slug)
     seats = organisation.memberships.current().with_people().ordered_by_role()
     return render(request, "partners/organisation_detail.html", {"organisation": organisation, "seats": seats})
 
 
+@public_page("partners")
 def body_list(request):
     bodies = GoverningBody.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
@@ -78,6 +82,7 @@ def body_list(request):
     return render(request, "partners/body_list.html", {"bodies": bodies})
 
 
+@public_page("partners")
 def body_detail(request, slug):
     body = get_body_for_user(request.user, slug)
     seats = list(body.memberships.current().with_people().ordered_by_role())
