@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
+from diz_portal.caching import public_page
 from meetings.models import LONDON, CalendarToken, Meeting
 from meetings.permissions import member_body_ids
 from partners.models import GoverningBody, Partnership
@@ -150,11 +151,13 @@ def published_meetings():
     return Meeting.objects.published().with_body().order_by("starts_at", "pk")
 
 
+@public_page("partners", "meetings")
 def public_feed(request):
     partnership = Partnership.current()
     return _response(calendar(published_meetings(), name=f"{partnership.short_name} meetings"), private=False)
 
 
+@public_page("partners", "meetings")
 def body_feed(request, slug):
     body = get_object_or_404(GoverningBody, slug=slug)
     partnership = Partnership.current()

@@ -12,7 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from meetings.models import (
     LEVELS_FOR,
@@ -37,8 +39,12 @@ def member_body_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_diz_member_body_ids", None)
     if cached is None:
-        cached = user._diz_member_body_ids = set(
-            Membership.objects.current().filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
+        cached = user._diz_member_body_ids = caching.cached_value(
+            ("member-bodies", user.pk, timezone.localdate()),
+            ["partners"],
+            lambda: set(
+                Membership.objects.current().filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
+            ),
         )
     return cached
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-PROJECT_APPS = ["partners", "meetings", "strategy", "funding"]
+PROJECT_APPS = ["partners", "meetings", "strategy", "funding", "news"]
 
 
 def ensure_programme_manager_group(sender, using="default", **kwargs):
@@ -40,3 +40,10 @@ class PartnersConfig(AppConfig):
         # their own post_migrate, after this app's; the group must hold them on the first migrate.
         post_migrate.connect(ensure_programme_manager_group, dispatch_uid="partners.programme_manager_group")
         authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
+
+        from diz_portal.caching import watch
+
+        # What the partner pages show; a person's sign-in bookkeeping changes nothing shown.
+        for name in ("Organisation", "GoverningBody", "Membership", "Partnership"):
+            watch(self.get_model(name), ["partners"])
+        watch(self.get_model("User"), ["partners"], ignore_fields={"last_login", "password"})

@@ -528,5 +528,12 @@ class Partnership(models.Model):
 
     @classmethod
     def current(cls) -> Partnership:
+        """The partnership (read on every page, so kept in the cache until a partner record changes)."""
+        from diz_portal.caching import cached_value
+
+        return cached_value("partnership", ["partners"], cls._load)
+
+    @classmethod
+    def _load(cls) -> Partnership:
         partnership = cls.objects.order_by("pk").first()
         return partnership or cls(name="Partnership portal", short_name="Portal")

@@ -29,8 +29,13 @@ def holds_manager_role(user) -> bool:
         return False
     cached = getattr(user, "_diz_holds_pm_role", None)
     if cached is None:
-        cached = user._diz_holds_pm_role = user.is_superuser or user.has_perm(MANAGE_PERMISSION)
+        cached = user._diz_holds_pm_role = user.is_superuser or _holds_manage_permission(user)
     return cached
+
+
+def programme_managers():
+    """Everyone who manages the partnership, to be told of what needs them."""
+    return User.objects.filter(groups__name=PROGRAMME_MANAGER_GROUP, is_active=True).order_by("pk")
 
 
 def second_factor_verified(user) -> bool:
@@ -44,6 +49,20 @@ def is_programme_manager(user) -> bool:
     and pack: the role *and* a second factor used this session. Until then a programme manager is
     whatever else they are (a partner officer, a member of the bodies they sit on)."""
     return holds_manager_role(user) and second_factor_verified(user)
+
+
+def _holds_manage_permission(user) -> bool:
+    """What `user.has_perm(MANAGE_PERMISSION)` answers for an active user, in one query instead
+    of loading every permission the user and their groups hold (two queries on every page)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = MANAGE_PERMISSION.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
 
 
 def is_partner_officer(user) -> bool:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from diz_portal.caching import public_page
 from partners import services
 from partners.forms import (
     AcceptInvitationForm,
@@ -32,6 +33,7 @@ from partners.permissions import (
     is_programme_manager,
     programme_manager_required,
 )
+from reports.dashboards import manager_attention, manager_figures, member_dashboard
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -48,6 +50,7 @@ def _apply_form_errors(form, error: ValidationError):
 # --- Public pages ----------------------------------------------------------------------------
 
 
+@public_page("partners")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -64,12 +67,14 @@ def directory(request):
     )
 
 
+@public_page("partners")
 def organisation_detail(request, slug):
     organisation = get_organisation_for_user(request.user, slug)
     seats = organisation.memberships.current().with_people().ordered_by_role()
     return render(request, "partners/organisation_detail.html", {"organisation": organisation, "seats": seats})
 
 
+@public_page("partners")
 def body_list(request):
     bodies = GoverningBody.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
@@ -77,6 +82,7 @@ def body_list(request):
     return render(request, "partners/body_list.html", {"bodies": bodies})
 
 
+@public_page("partners")
 def body_detail(request, slug):
     body = get_body_for_user(request.user, slug)
     seats = list(body.memberships.current().with_people().ordered_by_role())
@@ -114,7 +120,8 @@ def dashboard(request):
             "today": today,
             "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
             "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
-        },
+        }
+        | member_dashboard(request.user),
     )
 
 
@@ -139,10 +146,17 @@ def accept_invitation(request, pk, token):
 
 @programme_manager_required
 def manage_index(request):
+    """The programme manager's dashboard: what needs attention, then the figures
+    (reports.dashboards composes them from each app's own `dashboard` module)."""
+    attention = manager_attention()
     return render(
         request,
         "manage/index.html",
         {
+            "attention_left": attention[::2],
+            "attention_right": attention[1::2],
+            "attention_count": sum(panel.count for panel in attention),
+            "figures": manager_figures(),
             "organisation_count": Organisation.objects.filter(is_archived=False).count(),
             "people_count": User.objects.filter(is_active=True).count(),
             "pending_invitations": Invitation.objects.pending().count(),

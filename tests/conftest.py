@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 
+from diz_portal import caching
 from partners.permissions import PROGRAMME_MANAGER_GROUP, SECOND_FACTOR_VERIFIED
 from tests.factories import GoverningBodyFactory, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -55,6 +56,15 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing cached by one test reaches the next (its database rows were rolled back without
+    any signal): a new epoch makes every earlier key unreachable, without flushing the Redis
+    database the Celery broker shares."""
+    caching._down_until = 0.0
+    caching.bump_all()
 
 
 @pytest.fixture

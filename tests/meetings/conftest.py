@@ -1,3 +1,4 @@
+import functools
 import io
 import zipfile
 from datetime import datetime, timedelta
@@ -13,7 +14,10 @@ from meetings.models import LONDON, Action, Meeting
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
+@functools.cache
 def make_pdf(pages: int = 1, text: str = "Paper") -> bytes:
+    """A PDF paper of `pages` pages saying "<text> page <n>". Laid out once per (pages, text) in a
+    test run: the same bytes serve every test that asks (bytes cannot be changed by a test)."""
     from diz_portal.pdf import html_to_pdf
 
     body = "".join(f'<p style="break-after: page">{text} page {n}</p>' for n in range(1, pages + 1))

@@ -15,7 +15,7 @@ from partners.models import Organisation
 from tests.conftest import sign_in
 from tests.support.forms import field_error
 
-PROJECT_PACKAGES = ["diz_portal", "partners", "meetings", "strategy", "funding"]
+PROJECT_PACKAGES = ["diz_portal", "partners", "meetings", "strategy", "funding", "reports", "news"]
 MEETING = {"date": "2030-03-12", "start_time": "10:00", "end_time": "12:00", "location": "Harlow", "mode": "in_person"}
 
 
