@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
-from diz_portal.forms import DateInput, apply_validation_error
+from diz_portal.forms import DateInput, Form, ModelForm, apply_validation_error
 from funding.models import (
     Allocation,
     Award,
@@ -42,7 +42,7 @@ DATE_WIDGETS = {
 }
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(ModelForm):
     """A model form whose model's rules may name a field the form does not ask for (an award's
     bid, a claim's award): those messages go to the top of the form instead of raising ValueError,
     which is what Django's own ModelForm does with them."""
@@ -92,7 +92,7 @@ class OpportunityForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="Go or no go?",
         choices=[(GoDecision.GO, "Go: bid for it"), (GoDecision.NO_GO, "No go: do not bid")],
@@ -150,7 +150,7 @@ class SignOffForm(RulesForm):
             field.required = True
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     stage = forms.ChoiceField(label="Move the bid to", widget=forms.RadioSelect)
     feedback = forms.CharField(
         label="Feedback",
@@ -192,7 +192,7 @@ class DocumentForm(RulesForm):
         fields = ["title", "kind"]
 
 
-class ReplaceDocumentForm(forms.Form):
+class ReplaceDocumentForm(Form):
     upload = forms.FileField(label="New version", help_text="The earlier versions are kept.")
 
 
@@ -242,7 +242,7 @@ class ReportForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
-class PipelineFilterForm(forms.Form):
+class PipelineFilterForm(Form):
     funder = forms.ModelChoiceField(queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder")
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     accountable_body = OrganisationChoice(

@@ -57,6 +57,23 @@ PROGRAMME_MANAGERS_MAY = {
     "meetings.Supplement": ALL,
     # A feed address is a credential: it may be looked at and revoked, never made or changed here.
     "meetings.CalendarToken": "view delete",
+    # Funding and the public site are the programme manager's to run; uploaded files are read-only
+    # in the admin (funding/admin.py), arriving only through the checked upload pages.
+    "funding.Allocation": ALL,
+    "funding.Award": ALL,
+    "funding.Bid": ALL,
+    "funding.BidDocument": ALL,
+    "funding.Claim": ALL,
+    "funding.Contribution": ALL,
+    "funding.Funder": ALL,
+    "funding.Opportunity": ALL,
+    "funding.ReportingDeadline": ALL,
+    "news.Delivery": ALL,
+    "news.KeyFact": ALL,
+    "news.NewsItem": ALL,
+    "news.NewsletterIssue": ALL,
+    "news.Page": ALL,
+    "news.Subscriber": ALL,
 }
 
 
