@@ -77,3 +77,36 @@ def world(board, steering_group, cast, harlow, django_capture_on_commit_callback
         "carol": carol,
         "dave": dave,
     }
+
+
+@pytest.fixture
+def endorsements(world, harlow, broxbourne):
+    """The strategy's version 1.0 is final; Broxbourne (Carol's) endorsed it last week; Harlow's
+    Cabinet was to consider it three days ago and nothing is recorded since (overdue)."""
+    from strategy import services as strategy_services
+    from strategy.models import Strategy
+
+    alice = world["alice"]
+    strategy = Strategy.objects.create(title="Digital Innovation Strategy", slug="digital-innovation-strategy")
+    version = strategy_services.create_version(strategy=strategy, label="1.0", text="# Vision\nConnected.", by=alice)
+    version = strategy_services.publish_version(version=version, by=alice)
+    for organisation in (harlow, broxbourne):
+        strategy_services.add_partner(strategy=strategy, organisation=organisation, deciding_body="Cabinet", by=alice)
+    strategy_services.record_endorsement(
+        organisation=harlow,
+        version=version,
+        by=world["bob"],
+        status="scheduled",
+        deciding_body="Cabinet",
+        scheduled_for=timezone.localdate() - timedelta(days=3),
+    )
+    strategy_services.record_endorsement(
+        organisation=broxbourne,
+        version=version,
+        by=world["carol"],
+        status="endorsed",
+        deciding_body="Overview and Scrutiny Committee",
+        decision_date=timezone.localdate() - timedelta(days=7),
+        resolution="That the strategy be endorsed.",
+    )
+    return version
