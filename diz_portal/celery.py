@@ -49,5 +49,10 @@ app.conf.beat_schedule = {
         "task": "strategy.tasks.send_overdue_endorsement_reminders",
         "schedule": crontab(hour=9, minute=15),
     },
+    "resume-unfinished-newsletters": {"task": "news.tasks.resume_unfinished_issues", "schedule": 60.0},
+    "delete-unconfirmed-subscribers": {
+        "task": "news.tasks.delete_unconfirmed_subscribers",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 app.autodiscover_tasks()

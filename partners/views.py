@@ -1,7 +1,6 @@
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from diz_portal.caching import public_page
 from partners import services
 from partners.forms import (
     AcceptInvitationForm,
@@ -29,10 +29,11 @@ from partners.permissions import (
     get_organisation_for_user,
     get_person_for_management,
     has_second_factor,
+    holds_manager_role,
     is_programme_manager,
     programme_manager_required,
 )
-from reports.dashboards import manager_attention, manager_figures, member_dashboard
+from reports.dashboards import manager_dashboard, member_dashboard
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -49,6 +50,7 @@ def _apply_form_errors(form, error: ValidationError):
 # --- Public pages ----------------------------------------------------------------------------
 
 
+@public_page("partners")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -65,12 +67,14 @@ def directory(request):
     )
 
 
+@public_page("partners")
 def organisation_detail(request, slug):
     organisation = get_organisation_for_user(request.user, slug)
     seats = organisation.memberships.current().with_people().ordered_by_role()
     return render(request, "partners/organisation_detail.html", {"organisation": organisation, "seats": seats})
 
 
+@public_page("partners")
 def body_list(request):
     bodies = GoverningBody.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
@@ -78,6 +82,7 @@ def body_list(request):
     return render(request, "partners/body_list.html", {"bodies": bodies})
 
 
+@public_page("partners")
 def body_detail(request, slug):
     body = get_body_for_user(request.user, slug)
     seats = list(body.memberships.current().with_people().ordered_by_role())
@@ -100,20 +105,14 @@ def body_detail(request, slug):
 
 @login_required
 def dashboard(request):
-    memberships = Membership.objects.filter(person=request.user).with_people().order_by("-started_on")
-    today = timezone.localdate()
-    current = [m for m in memberships if m.is_current(today)]
-    past = [m for m in memberships if not m.is_current(today)]
-    deputising = Membership.objects.current().filter(deputy=request.user).with_people()
+    """Where everyone lands after signing in: their seats, and the panels reports.dashboards
+    composes for them (cached per person until what they show changes)."""
     return render(
         request,
         "partners/dashboard.html",
         {
-            "current": current,
-            "past": past,
-            "deputising": deputising,
-            "today": today,
-            "needs_mfa": is_programme_manager(request.user) and not has_second_factor(request.user),
+            "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
+            "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
         }
         | member_dashboard(request.user),
     )
@@ -129,9 +128,9 @@ def accept_invitation(request, pk, token):
             user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["password1"])
         except ValidationError:
             return render(request, "partners/invitation_invalid.html", status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your password is set and you are signed in.")
-        return redirect("partners:dashboard")
+        # Never signed in from here: signing in is allauth's, with its second factor and limits.
+        messages.success(request, f"Your password is set. Sign in with {user.email} and your new password.")
+        return redirect("account_login")
     return render(request, "partners/accept_invitation.html", {"form": form, "invitation": invitation})
 
 
@@ -142,23 +141,7 @@ def accept_invitation(request, pk, token):
 def manage_index(request):
     """The programme manager's dashboard: what needs attention, then the figures
     (reports.dashboards composes them from each app's own `dashboard` module)."""
-    attention = manager_attention()
-    return render(
-        request,
-        "manage/index.html",
-        {
-            "attention_left": attention[::2],
-            "attention_right": attention[1::2],
-            "attention_count": sum(panel.count for panel in attention),
-            "figures": manager_figures(),
-            "organisation_count": Organisation.objects.filter(is_archived=False).count(),
-            "people_count": User.objects.filter(is_active=True).count(),
-            "pending_invitations": Invitation.objects.pending().count(),
-            "bodies": GoverningBody.objects.annotate(
-                member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
-            ),
-        },
-    )
+    return render(request, "manage/index.html", manager_dashboard())
 
 
 @programme_manager_required

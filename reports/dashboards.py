@@ -26,10 +26,15 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.charts import BarChart
 from meetings import dashboard as meetings_panels
 from partners import dashboard as partners_panels
 from reports.models import LastLook
+
+# What the dashboards show comes from these topics (diz_portal/caching.py): a change to any of them
+# starts a new copy. reports/apps.py watches the models no app watches yet.
+TOPICS = ["partners", "meetings", "documents", "invitations", "strategy", "funding", "reports"]
 
 # Visits closer together than this are one look: reloading the page must not empty "new papers".
 LOOK_GAP = timedelta(minutes=30)
@@ -94,6 +99,23 @@ def _date(value) -> str:
 
 
 # --- The programme manager ---------------------------------------------------------------------
+
+
+def manager_dashboard(now: datetime | None = None) -> dict:
+    """The programme manager's /manage/: kept for the day until anything it shows changes (the
+    clock's own changes, such as a deadline passing at 17:00, show within the cache's ten minutes)."""
+    now = now or timezone.now()
+
+    def build():
+        attention = manager_attention(now)
+        return {
+            "attention_left": attention[::2],
+            "attention_right": attention[1::2],
+            "attention_count": sum(panel.count for panel in attention),
+            "figures": manager_figures(now),
+        } | partners_panels.directory_counts()
+
+    return caching.cached_value(("manager-dashboard", timezone.localdate(now)), TOPICS, build)
 
 
 def manager_attention(now: datetime | None = None) -> list[Panel]:
@@ -238,6 +260,16 @@ def _failed_documents_panel() -> Panel:
         )
         for document in meetings_panels.failed_documents()
     ]
+    from reports.documents import failed_documents
+
+    rows += [
+        Row(
+            text=str(document.report),
+            url=reverse("reports:body", args=[document.report.body.slug]),
+            detail=document.error[:160],
+        )
+        for document in failed_documents()
+    ]
     return _list_panel("documents", "Documents that failed to build", rows, "Every document built.")
 
 
@@ -295,12 +327,23 @@ def look(user, now: datetime | None = None) -> datetime | None:
 
 
 def member_dashboard(user, now: datetime | None = None) -> dict:
+    """A member's or partner officer's /dashboard/: kept per person and per look (what counts as
+    new depends on when they last looked) until anything it shows changes."""
     now = now or timezone.now()
     since = look(user, now)
+    today = timezone.localdate(now)
+    return caching.cached_value(
+        ("member-dashboard", user.pk, since.isoformat() if since else "first", today),
+        TOPICS,
+        lambda: _member_dashboard(user, since, now),
+    )
+
+
+def _member_dashboard(user, since, now) -> dict:
     meetings = meetings_panels.next_meetings_for_member(user, since=since, now=now)
     papers, papers_total = meetings_panels.papers_to_read(user, since=since, now=now)
     actions, actions_total = meetings_panels.open_actions_of(user)
-    context = {
+    context = partners_panels.seats_of(user, timezone.localdate(now)) | {
         "since": since,
         "next_meetings": meetings,
         "papers": papers,

@@ -175,3 +175,23 @@ def test_the_demo_puts_the_highlight_report_on_the_boards_next_first_meeting_of_
         demo.load()
         demo.load()  # safe to run again
     assert meeting.items.filter(title="Quarterly highlight report").count() == 1
+
+
+def test_a_report_that_failed_to_build_is_on_the_managers_dashboard(client, world, board):
+    from django.contrib.contenttypes.models import ContentType
+
+    from diz_portal.models import GeneratedDocument
+
+    period = this_quarter()
+    report = Report.objects.create(kind="highlight", body=board, period_start=period.start, period_end=period.end)
+    GeneratedDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(Report),
+        object_id=report.pk,
+        kind="highlight",
+        status=DocumentStatus.FAILED,
+        error="ValueError: the template broke",
+    )
+    sign_in(client, world["alice"])
+    html = client.get(reverse("manage:index")).content.decode()
+    assert "Quarterly highlight report, Board" in html and "ValueError: the template broke" in html
+    assert reverse("reports:body", args=[board.slug]) in html

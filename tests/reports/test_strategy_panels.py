@@ -66,3 +66,20 @@ def test_the_endorsement_register_downloads_at_each_level(client, world, endorse
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0][:3] == ["Partner", "Version", "Status"]
     assert len(table) - 1 == rows
+
+
+def test_a_recorded_endorsement_shows_at_once_though_the_dashboard_is_cached(client, world, endorsements, harlow):
+    from strategy import services as strategy_services
+
+    sign_in(client, world["bob"])
+    assert "Record your organisation&#x27;s decision" in page(client, reverse("partners:dashboard"))
+    strategy_services.record_endorsement(
+        organisation=harlow,
+        version=endorsements,
+        by=world["bob"],
+        status="endorsed",
+        deciding_body="Cabinet",
+        decision_date=timezone.localdate(),
+    )
+    html = page(client, reverse("partners:dashboard"))
+    assert "Done" in html and "Record your organisation&#x27;s decision" not in html
