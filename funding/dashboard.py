@@ -71,3 +71,16 @@ def organisation_panels(*, now: datetime | None = None, organisation) -> list:
             empty="Your organisation is not contributing to an open bid.",
         )
     ]
+
+
+# The Board's reports and the registers as spreadsheets (reports/content.py, reports/registers.py).
+from funding.board_reports import REGISTERS, report_accountable_bodies, report_funding  # noqa: E402
+
+__all__ = [
+    "REGISTERS",
+    "manager_charts",
+    "manager_panels",
+    "organisation_panels",
+    "report_accountable_bodies",
+    "report_funding",
+]

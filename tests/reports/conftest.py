@@ -110,3 +110,45 @@ def endorsements(world, harlow, broxbourne):
         resolution="That the strategy be endorsed.",
     )
     return version
+
+
+@pytest.fixture
+def funded(world, harlow):
+    """A bid for full fibre led through Harlow, won this quarter, with a claim due."""
+    from decimal import Decimal
+
+    from funding import services as funding_services
+    from funding.models import Funder, GoDecision, Opportunity, Stage
+
+    alice = world["alice"]
+    funder = Funder.objects.create(name="Department for Culture, Media and Sport", funder_type="central_government")
+    opportunity = funding_services.decide_opportunity(
+        opportunity=Opportunity.objects.create(funder=funder, programme="Local Full Fibre Networks"),
+        decision=GoDecision.GO,
+        reason="Fits aim 1.",
+        by=alice,
+    )
+    bid = funding_services.create_bid(
+        title="Full fibre for west Essex",
+        opportunity=opportunity,
+        accountable_body=harlow,
+        amount_requested=Decimal("1700000.00"),
+        total_cost=Decimal("2430000.00"),
+        by=alice,
+    )
+    for step in (Stage.GO_NO_GO, Stage.FULL_BID, Stage.SUBMITTED, Stage.SUCCESSFUL):
+        if step == Stage.SUBMITTED:
+            funding_services.sign_off(bid=bid, officer="Section 151 officer", on=timezone.localdate(), by=alice)
+        funding_services.move_bid(bid=bid, to=step, by=alice)
+    award = funding_services.record_award(
+        bid=bid,
+        amount=Decimal("1700000.00"),
+        awarded_on=timezone.localdate(),
+        title="Full fibre for west Essex public buildings",
+        description="Gigabit connections to council offices.",
+        by=alice,
+    )
+    funding_services.add_claim(
+        award=award, period="First claim", amount=Decimal("400000.00"), due_on=timezone.localdate(), by=alice
+    )
+    return award
