@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from funding import figures
-from funding.models import Award, Bid, Claim
+from funding.models import OPEN_STAGES, Award, Bid, Claim
 from funding.permissions import can_see_pipeline
 from reports.registers import Column, Register
 
@@ -141,6 +141,38 @@ def report_accountable_bodies(*, start: date, end: date, body) -> dict:
                 ],
                 "empty": "No bid is open.",
             },
+        ],
+    }
+
+
+def report_contributions(*, start: date, end: date, body) -> dict:
+    """What each partner put into the bids that went to a funder in the period (or are still
+    open), by kind: the partner engagement report's half that funding answers."""
+    from funding.models import Contribution
+
+    rows: dict[str, dict[str, Decimal]] = {}
+    contributions = Contribution.objects.filter(
+        Q(bid__stage__in=OPEN_STAGES) | Q(bid__stage_changed_at__date__range=(start, end))
+    ).select_related("organisation")
+    for contribution in contributions:
+        totals = rows.setdefault(
+            contribution.organisation.name, {"bids": set(), "cash": Decimal(0), "in_kind": Decimal(0)}
+        )
+        totals["bids"].add(contribution.bid_id)
+        totals["cash" if contribution.kind == "cash" else "in_kind"] += contribution.amount
+    return {
+        "paragraphs": [],
+        "tables": [
+            {
+                "caption": "Each partner's contributions to bids open or decided in the period",
+                "columns": ["Partner", "Bids", "Cash", "In kind"],
+                "numeric": [1, 2, 3],
+                "rows": [
+                    [name, len(t["bids"]), _pounds(t["cash"]), _pounds(t["in_kind"])]
+                    for name, t in sorted(rows.items())
+                ],
+                "empty": "No partner contributed to a bid in the period.",
+            }
         ],
     }
 

@@ -74,7 +74,12 @@ def organisation_panels(*, now: datetime | None = None, organisation) -> list:
 
 
 # The Board's reports and the registers as spreadsheets (reports/content.py, reports/registers.py).
-from funding.board_reports import REGISTERS, report_accountable_bodies, report_funding  # noqa: E402
+from funding.board_reports import (  # noqa: E402
+    REGISTERS,
+    report_accountable_bodies,
+    report_contributions,
+    report_funding,
+)
 
 __all__ = [
     "REGISTERS",
@@ -82,5 +87,6 @@ __all__ = [
     "manager_panels",
     "organisation_panels",
     "report_accountable_bodies",
+    "report_contributions",
     "report_funding",
 ]

@@ -46,7 +46,8 @@ SECTIONS = {
     ReportKind.ENGAGEMENT: [
         ("summary", "Summary"),
         ("attendance", "Attendance by organisation and sector"),
-        ("contributions", "Contributions per organisation"),
+        ("contributions", "Items presented per organisation"),
+        ("bid_contributions", "Contributions to bids per organisation"),
     ],
 }
 # Sections a feature supplies (reports.dashboards.FEATURES), and the function that does.
@@ -55,6 +56,7 @@ APP_SECTIONS = {
     "endorsement": ("strategy", "report_endorsement"),
     "funding": ("funding", "report_funding"),
     "accountable": ("funding", "report_accountable_bodies"),
+    "bid_contributions": ("funding", "report_contributions"),
 }
 
 

@@ -108,6 +108,17 @@ def registers() -> dict[str, Register]:
     return found
 
 
+# Registers the issue asks for whose records are not in the portal yet: listed as such.
+PLANNED = [("projects", "Projects and milestones", "delivery")]
+
+
+def planned_registers() -> list[dict]:
+    from reports.dashboards import WAITING
+
+    found = registers()
+    return [{"title": title, "waiting": WAITING[feature]} for key, title, feature in PLANNED if key not in found]
+
+
 def get_register_rows(user, key: str):
     register = registers().get(key)
     if register is None:

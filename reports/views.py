@@ -35,7 +35,11 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        {"bodies": list(reportable_bodies(request.user)), "registers": registers.registers().values()},
+        {
+            "bodies": list(reportable_bodies(request.user)),
+            "registers": registers.registers().values(),
+            "planned": registers.planned_registers(),
+        },
     )
 
 

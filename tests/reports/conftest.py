@@ -113,8 +113,9 @@ def endorsements(world, harlow, broxbourne):
 
 
 @pytest.fixture
-def funded(world, harlow):
-    """A bid for full fibre led through Harlow, won this quarter, with a claim due."""
+def funded(world, harlow, broxbourne):
+    """A bid for full fibre led through Harlow, Broxbourne putting £50,000 in, won this quarter,
+    with a claim due."""
     from decimal import Decimal
 
     from funding import services as funding_services
@@ -135,6 +136,9 @@ def funded(world, harlow):
         amount_requested=Decimal("1700000.00"),
         total_cost=Decimal("2430000.00"),
         by=alice,
+    )
+    funding_services.add_contribution(
+        bid=bid, organisation=broxbourne, kind="cash", amount=Decimal("50000.00"), status="confirmed", by=alice
     )
     for step in (Stage.GO_NO_GO, Stage.FULL_BID, Stage.SUBMITTED, Stage.SUCCESSFUL):
         if step == Stage.SUBMITTED:

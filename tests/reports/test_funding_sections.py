@@ -47,3 +47,15 @@ def test_the_bids_register_is_for_the_bodies_members_with_money_as_currency(clie
     assert "£" in amount.number_format
     awarded_on = sheet.cell(row=2, column=headers.index("Awarded on") + 1)
     assert awarded_on.value.date() == timezone.localdate()
+
+
+def test_the_partner_engagement_report_has_each_partners_contributions_to_bids(
+    world, funded, board, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(
+            kind=ReportKind.ENGAGEMENT, body=board, period=periods.year_of(timezone.localdate()), by=world["alice"]
+        )
+    text = text_of(report)
+    assert "Contributions to bids per organisation" in text
+    assert "Broxbourne Borough Council 1 £50,000.00 £0.00" in text
