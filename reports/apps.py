@@ -13,11 +13,9 @@ class ReportsConfig(AppConfig):
         watch(self.get_model("Report"), ["reports"])
         watch(self.get_model("ReportRequest"), ["reports"])
         # Records the dashboards show that their own apps do not announce to diz_portal.caching
-        # yet (their apps' ready() is the better home, once they cache pages themselves).
+        # yet (their apps' ready() is the better home, once they cache pages themselves; strategy
+        # does). A second watch of a model is harmless: watch() connects once per model.
         watch(apps.get_model("partners", "Invitation"), ["invitations"])
-        for model in apps.get_app_config("strategy").get_models():
-            if not model.__name__.startswith("Historical"):
-                watch(model, ["strategy"])
         for model in apps.get_app_config("funding").get_models():
             if not model.__name__.startswith("Historical"):
                 watch(model, ["funding"])
