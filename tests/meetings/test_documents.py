@@ -13,6 +13,7 @@ from meetings import conversion, documents, services
 from meetings.demo import _docx
 from meetings.models import PaperVersion
 from tests.meetings.conftest import a_meeting, make_pdf, pdf_text, pdf_upload
+from tests.support.tagged_pdf import assert_tagged, descendants, top_element
 
 
 def build(meeting, kind):
@@ -101,18 +102,15 @@ def test_a_late_item_and_its_paper_are_in_the_supplement(last_and_next, alice, d
 # --- Tagged PDFs ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["agenda:public", "minutes:members", "attendance:members"])
-def test_html_documents_are_tagged_for_screen_readers_with_their_language_and_title(last_and_next, kind):
+@pytest.mark.parametrize("kind", documents.DOCUMENT_ORDER)
+def test_every_document_is_a_tagged_pdf_with_its_language_and_title(last_and_next, kind):
+    """Packs and supplements too: their papers' pages are in the structure tree, in page order."""
     last, upcoming = last_and_next
     meeting = last if kind.startswith("minutes") else upcoming
-    reader = PdfReader(io.BytesIO(build(meeting, kind).pdf))
-    root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root  # the structure tree a screen reader follows
-    assert root["/MarkInfo"]["/Marked"]
-    assert str(root["/Lang"]).lower().startswith("en")
+    reader, pages_read = assert_tagged(build(meeting, kind).pdf)
+    assert pages_read == list(range(len(reader.pages)))  # every page, in order
     assert reader.metadata.title.startswith(documents.DOCUMENT_NAMES[kind.split(":")[0]])
     assert "Board meeting" in reader.metadata.title
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
 # --- Papers' own bookmarks ----------------------------------------------------------------------
@@ -184,6 +182,11 @@ def test_a_word_paper_is_converted_on_the_worker_and_bound_into_the_pack_as_pdf_
     pack = build(meeting, "pack:public")
     assert "Evaluation" in [s.title for s in pack.included]
     assert "The evaluation framework for Living Smart At Home." in pdf_text(pack.pdf)
+    # Exported as tagged PDF, so the pack carries the document's own structure, not a page blob.
+    reader, _pages = assert_tagged(pack.pdf)
+    # Word's own paragraph styles ("Standard") come with the role map saying what they are.
+    roles = reader.trailer["/Root"]["/StructTreeRoot"].get("/RoleMap", {})
+    assert "/P" in {str(roles.get(kind, kind)) for kind in descendants(top_element(reader, "Evaluation"))}
     assert conversion.convert_version(version_id=version.pk) == "done already"
 
 
