@@ -31,9 +31,18 @@ app.conf.beat_schedule = {
     "send-paper-reminders": {"task": "meetings.tasks.send_paper_reminders", "schedule": crontab(hour=9, minute=0)},
     "send-register-prompts": {"task": "meetings.tasks.send_register_prompts", "schedule": crontab(hour=8, minute=0)},
     "send-due-supplement-notices": {"task": "meetings.tasks.send_due_supplement_notices", "schedule": 600.0},
+    "send-funding-deadline-reminders": {
+        "task": "funding.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "send-action-chasers": {
         "task": "meetings.tasks.send_action_chasers",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
+    },
+    "requeue-stale-endorsement-kits": {"task": "strategy.tasks.requeue_stale_kits", "schedule": 60.0},
+    "send-overdue-endorsement-reminders": {
+        "task": "strategy.tasks.send_overdue_endorsement_reminders",
+        "schedule": crontab(hour=9, minute=15),
     },
 }
 app.autodiscover_tasks()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meetings",
     "strategy",
     "funding",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +256,9 @@ SEMINARS_TITLE = os.environ.get("SEMINARS_TITLE", "Smart Place Seminars")
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 14)
 CSRF_FAILURE_VIEW = "diz_portal.views.csrf_failure"
+
+# Funding: the partnership's 360Giving identifier prefix (registered with 360Giving), which starts
+# every grant identifier in /open-data/360giving.json; and how many days before a deadline the
+# reminder goes.
+THREESIXTYGIVING_PREFIX = os.environ.get("THREESIXTYGIVING_PREFIX", "360G-example-partnership")
+FUNDING_REMINDER_DAYS = envint("FUNDING_REMINDER_DAYS", 7)

@@ -122,11 +122,13 @@ def request_minutes(*, meeting: Meeting) -> list[GeneratedDocument]:
     return _request(meeting, MINUTES_KINDS)
 
 
-def stale_document_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Documents still queued, or building for longer than a task may run (its worker died)."""
+def stale_document_ids(*, older_than: timedelta = timedelta(minutes=2), model=Meeting) -> list[int]:
+    """Documents of `model` still queued, or building for longer than a task may run (its worker
+    died). Each app sweeps its own: a document goes back to the builder that knows its record."""
     now = timezone.now()
-    queued = GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
-    stuck = GeneratedDocument.objects.filter(
+    documents = GeneratedDocument.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    queued = documents.filter(status=DocumentStatus.QUEUED, requested_at__lt=now - older_than)
+    stuck = documents.filter(
         status=DocumentStatus.BUILDING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     )
     return list(queued.values_list("pk", flat=True)) + list(stuck.values_list("pk", flat=True))

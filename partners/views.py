@@ -32,6 +32,7 @@ from partners.permissions import (
     is_programme_manager,
     programme_manager_required,
 )
+from reports.dashboards import manager_attention, manager_figures, member_dashboard
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -113,7 +114,8 @@ def dashboard(request):
             "deputising": deputising,
             "today": today,
             "needs_mfa": is_programme_manager(request.user) and not has_second_factor(request.user),
-        },
+        }
+        | member_dashboard(request.user),
     )
 
 
@@ -138,10 +140,17 @@ def accept_invitation(request, pk, token):
 
 @programme_manager_required
 def manage_index(request):
+    """The programme manager's dashboard: what needs attention, then the figures
+    (reports.dashboards composes them from each app's own `dashboard` module)."""
+    attention = manager_attention()
     return render(
         request,
         "manage/index.html",
         {
+            "attention_left": attention[::2],
+            "attention_right": attention[1::2],
+            "attention_count": sum(panel.count for panel in attention),
+            "figures": manager_figures(),
             "organisation_count": Organisation.objects.filter(is_archived=False).count(),
             "people_count": User.objects.filter(is_active=True).count(),
             "pending_invitations": Invitation.objects.pending().count(),

@@ -11,8 +11,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners import services
 from tests.conftest import sign_in
+from tests.funding.matrix import MATRIX as FUNDING_MATRIX
 from tests.meetings.matrix import MATRIX as MEETINGS_MATRIX
 from tests.meetings.matrix import meetings_world
+from tests.strategy.matrix import ROWS as STRATEGY_MATRIX
+from tests.strategy.matrix import strategy_world
 from tests.support.matrix import LOGIN, REDIRECT, ROLES, everyone, pm_only, pm_only_else, signed_in
 
 # name: (kwargs builder, expected outcome per role). Builders take the `world` fixture's dict.
@@ -70,6 +73,8 @@ MATRIX = {
     "mfa_download_recovery_codes": (None, signed_in(404)),
 }
 MATRIX |= MEETINGS_MATRIX
+MATRIX |= FUNDING_MATRIX
+MATRIX |= STRATEGY_MATRIX
 # The Django admin's own pages (one per model and action) are walked as one group: the admin is
 # for staff with a second factor, and every other visitor is sent to sign in.
 ADMIN_SAMPLE = ["admin:index", "admin:partners_organisation_changelist", "admin:partners_membership_changelist"]
@@ -99,17 +104,26 @@ def test_the_table_names_every_url():
 
 
 @pytest.fixture
-def world(cast, board, harlow, alice, settings):
+def world(cast, board, harlow, broxbourne, alice, settings):
     # /healthz answers 503 while no worker runs (tests/workers covers that); here it is about who may ask.
     settings.REDIS_URL = ""
     invitation = services.invite_person(email="erin@example.org", name="Erin Ellis", organisation=harlow, by=alice)
-    return {
-        "board": board,
-        "harlow": harlow,
-        "invitation": invitation,
-        "carol_seat": cast["carol"].memberships.get(body=board),
-        "users": {"officer": cast["bob"], "other_member": cast["dave"], "member": cast["carol"], "pm": cast["alice"]},
-    } | meetings_world(cast=cast, board=board, harlow=harlow)
+    return (
+        {
+            "board": board,
+            "harlow": harlow,
+            "invitation": invitation,
+            "carol_seat": cast["carol"].memberships.get(body=board),
+            "users": {
+                "officer": cast["bob"],
+                "other_member": cast["dave"],
+                "member": cast["carol"],
+                "pm": cast["alice"],
+            },
+        }
+        | meetings_world(cast=cast, board=board, harlow=harlow)
+        | strategy_world(cast=cast, harlow=harlow, broxbourne=broxbourne)
+    )
 
 
 def outcome_of(response) -> str | int:

@@ -43,8 +43,8 @@ PUBLIC_PAGES = [
     ("sitemap", {}),
 ]
 MEMBERSHIP_PAGES = ["manage:membership_edit", "manage:membership_end", "manage:membership_replace"]
+# manage:index, the programme manager's dashboard, is measured in tests/reports/test_queries.py.
 PM_PAGES = [
-    ("manage:index", {}),
     ("manage:organisations", {}),
     ("manage:organisation_create", {}),
     ("manage:organisation_edit", {"slug": "harlow-district-council"}),
@@ -64,7 +64,9 @@ def test_public_pages_make_a_constant_number_of_queries(client, grow, name, kwar
 
 def test_the_dashboard_makes_a_constant_number_of_queries(client, grow, cast):
     sign_in(client, cast["carol"])
-    assert_constant_queries(client, reverse("partners:dashboard"), grow, bound=12)
+    # The dashboard's panels (meetings, papers, actions, presenting) are one query each: see
+    # tests/reports/test_queries.py, which grows what they list.
+    assert_constant_queries(client, reverse("partners:dashboard"), grow, bound=22)
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PM_PAGES)

@@ -1,0 +1,133 @@
+"""Funding pages: the public "funding secured" page and the 360Giving files, and the pipeline the
+programme manager runs and the partnership's bodies read (funding.permissions says who)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import cache_control
+
+from funding import opendata, permissions
+from funding.models import ZERO, Allocation, Award, BidDocumentVersion
+from partners.permissions import is_programme_manager
+
+
+@cache_control(public=True, max_age=300)
+def open_data_json(request):
+    try:
+        body = opendata.as_json()
+    except opendata.OpenDataError as error:
+        return _unavailable(error)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+@cache_control(public=True, max_age=300)
+def open_data_csv(request):
+    try:
+        body = opendata.as_csv()
+    except opendata.OpenDataError as error:
+        return _unavailable(error)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="360giving.csv"'
+    return response
+
+
+def _unavailable(error) -> HttpResponse:
+    # Better no file than one the standard refuses: say which record lacks its identifier.
+    response = HttpResponse(
+        f"The 360Giving open data cannot be produced until this is put right: {error}",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Public ----------------------------------------------------------------------------------
+
+
+def funding_secured(request):
+    """Public: the published awards, what they fund, and the partners the money goes on to."""
+    key = f"funding:secured:{opendata.generation()}"
+    context = cache.get(key)
+    if context is None:
+        awards = list(Award.objects.published().with_related().with_totals().order_by("-awarded_on"))
+        allocations: dict[int, list] = {}
+        for allocation in Allocation.objects.filter(award__in=awards).select_related("organisation"):
+            allocations.setdefault(allocation.award_id, []).append(allocation)
+        rows = [{"award": award, "allocations": allocations.get(award.pk, [])} for award in awards]
+        total = sum((award.amount for award in awards), ZERO)
+        context = {"rows": rows, "total": total}
+        cache.set(key, context, timeout=60 * 60)
+    return render(request, "funding/secured.html", context)
+
+
+# --- The pipeline (the programme manager and the bodies' members) ----------------------------
+
+
+@login_required
+def bid_detail(request, pk: int):
+    bid = permissions.get_bid_for_user(request.user, pk)
+    documents = bid.documents.prefetch_related(
+        Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
+    )
+    return render(
+        request,
+        "funding/bid_detail.html",
+        {
+            "bid": bid,
+            "contributions": bid.contributions.select_related("organisation"),
+            "documents": documents,
+            "award": Award.objects.filter(bid=bid).first(),
+            "history": bid.history.select_related("history_user").order_by("-history_date")[:50],
+            "can_manage": is_programme_manager(request.user),
+        },
+    )
+
+
+@login_required
+def award_detail(request, pk: int):
+    award = permissions.get_award_for_user(request.user, pk)
+    return render(
+        request,
+        "funding/award_detail.html",
+        {
+            "award": award,
+            "bid": award.bid,
+            "claims": award.claims.all(),
+            "allocations": award.allocations.select_related("organisation"),
+            "reports": award.reports.all(),
+            "remaining_to_claim": award.amount - award.claimed,
+            "unallocated": award.amount - award.allocated,
+            "history": award.history.select_related("history_user").order_by("-history_date")[:50],
+            "can_manage": is_programme_manager(request.user),
+        },
+    )
+
+
+def _file(field, name: str):
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def document_version(request, pk: int):
+    version = permissions.get_document_version_for_user(request.user, pk)
+    return _file(version.file, version.original_name)
+
+
+@login_required
+def letter(request, pk: int):
+    contribution = permissions.get_letter_for_user(request.user, pk)
+    return _file(contribution.letter_of_support, contribution.letter_of_support.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def agreement(request, pk: int):
+    award = permissions.get_agreement_for_user(request.user, pk)
+    return _file(award.grant_agreement, award.grant_agreement.name.rsplit("/", 1)[-1])

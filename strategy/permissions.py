@@ -1,0 +1,124 @@
+"""Who sees and records what in the strategy. One function per kind of record fetches *and*
+authorises; whoever may not see a record gets the same 404 as for one that does not exist.
+
+- Final and superseded versions, and endorsements recorded against them, are public.
+- Consultation versions and amendment requests are for signed-in partners.
+- Drafts are the programme manager's.
+- An organisation's endorsement is recorded by its Board or Steering Group representatives, its
+  partner officers (people who work for it), or the programme manager (with evidence). Nobody
+  records for an organisation they do not work for.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from partners.models import Membership, Organisation
+from partners.permissions import is_partner_officer, is_programme_manager
+from strategy.models import (
+    PUBLIC_VERSION_STATUSES,
+    AmendmentRequest,
+    Endorsement,
+    Strategy,
+    StrategyVersion,
+    VersionStatus,
+)
+
+
+def is_partner(user) -> bool:
+    """Signed in and working for a partner, or the programme manager."""
+    return is_programme_manager(user) or is_partner_officer(user)
+
+
+def version_statuses_for(user) -> set[str]:
+    if is_programme_manager(user):
+        return set(VersionStatus.values)
+    if is_partner_officer(user):
+        return PUBLIC_VERSION_STATUSES | {VersionStatus.CONSULTATION}
+    return set(PUBLIC_VERSION_STATUSES)
+
+
+def versions_for(user, strategy: Strategy):
+    return strategy.versions.filter(status__in=version_statuses_for(user))
+
+
+def represented_organisation_ids(user) -> set[int]:
+    """Organisations `user` may record for: the one they work for and those whose seat they hold
+    on a governing body now (cached per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_diz_represented_org_ids", None)
+    if cached is None:
+        seats = Membership.objects.current().filter(Q(person=user) | Q(deputy=user))
+        cached = set(seats.values_list("organisation_id", flat=True))
+        if user.organisation_id:
+            cached.add(user.organisation_id)
+        user._diz_represented_org_ids = cached
+    return cached
+
+
+def can_record_for(user, organisation: Organisation) -> bool:
+    return is_programme_manager(user) or organisation.pk in represented_organisation_ids(user)
+
+
+def can_manage_strategy(user) -> bool:
+    return is_programme_manager(user)
+
+
+def get_strategy(user=None) -> Strategy:
+    strategy = Strategy.current()
+    if strategy is None:
+        raise Http404
+    return strategy
+
+
+def get_version_for_user(user, label: str) -> StrategyVersion:
+    strategy = get_strategy(user)
+    return get_object_or_404(versions_for(user, strategy).select_related("strategy"), label=label)
+
+
+def get_version_for_management(user, pk: int) -> StrategyVersion:
+    if not can_manage_strategy(user):
+        raise Http404
+    return get_object_or_404(StrategyVersion.objects.select_related("strategy"), pk=pk)
+
+
+def get_organisation_for_recording(user, slug: str) -> Organisation:
+    """The organisation whose endorsement `user` records: 404 for anyone who may not record it."""
+    organisation = get_object_or_404(Organisation.objects.filter(is_archived=False), slug=slug)
+    if not can_record_for(user, organisation):
+        raise Http404
+    return organisation
+
+
+def get_public_endorsement(user, pk: int) -> Endorsement:
+    """An endorsement whose evidence the viewer may download: recorded against a public version,
+    or (for partners) any version they may see."""
+    endorsement = get_object_or_404(Endorsement.objects.select_related("version", "organisation"), pk=pk)
+    if endorsement.version.status not in version_statuses_for(user):
+        raise Http404
+    return endorsement
+
+
+def amendments_for(user, strategy: Strategy):
+    if not is_partner(user):
+        return AmendmentRequest.objects.none()
+    return AmendmentRequest.objects.filter(version__strategy=strategy, version__status__in=version_statuses_for(user))
+
+
+def get_amendment_for_management(user, pk: int) -> AmendmentRequest:
+    if not can_manage_strategy(user):
+        raise Http404
+    return get_object_or_404(
+        AmendmentRequest.objects.select_related("version", "organisation", "requested_by", "section"), pk=pk
+    )
+
+
+def get_endorsement_for_kit(user, pk: int) -> Endorsement:
+    """The kit is for whoever records the organisation's endorsement."""
+    endorsement = get_object_or_404(Endorsement.objects.select_related("version__strategy", "organisation"), pk=pk)
+    if not can_record_for(user, endorsement.organisation):
+        raise Http404
+    return endorsement
