@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 # Each app that has demo data adds its loader here, in dependency order.
-LOADERS = ["partners.demo.load", "meetings.demo.load"]
+LOADERS = ["partners.demo.load", "meetings.demo.load", "funding.demo.load"]
 
 
 class Command(BaseCommand):
