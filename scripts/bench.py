@@ -86,6 +86,20 @@ TARGETS: list[dict] = [
         "login_as": "board.member@example.org",
         "optional": True,
     },
+    {"name": "funding secured", "path": "/funding/", "optional": True},
+    {"name": "360Giving open data", "path": "/open-data/360giving.json", "optional": True},
+    {
+        "name": "funding pipeline (programme manager)",
+        "path": "/funding/pipeline/",
+        "login_as": "programme.manager@example.org",
+        "optional": True,
+    },
+    {
+        "name": "funding figures (member)",
+        "path": "/funding/figures/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+    },
 ]
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
@@ -643,6 +657,8 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
         log("no load_demo command yet: skipping the demo partnership")
     log(f"seeding bench data at scale {args.scale}")
     manage(env, "seed_bench", "--scale", str(args.scale))
+    if has_command(env, "seed_bench_funding"):
+        manage(env, "seed_bench_funding", "--scale", str(args.scale))
     facts = look_up_facts(env)
     log(f"facts: {facts}")
 
