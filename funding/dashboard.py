@@ -21,7 +21,7 @@ def manager_panels(*, now: datetime | None = None) -> list:
     from reports.dashboards import Panel, Row
 
     today = timezone.localdate(now or timezone.now())
-    deadlines = deadlines_between(today, today + DEADLINE_WINDOW)
+    deadlines = deadlines_between(today, today + DEADLINE_WINDOW, limit=LIST_LIMIT + 1)
     rows = [
         Row(text=deadline["what"], url=deadline["link"], detail=f"due {deadline['due']:%a %-d %b %Y}")
         for deadline in deadlines[:LIST_LIMIT]
@@ -31,9 +31,9 @@ def manager_panels(*, now: datetime | None = None) -> list:
             key="bids",
             title="Bids due and claims",
             rows=rows,
-            count=len(deadlines),
+            count=len(rows),
             more_url=reverse("funding:figures") if len(deadlines) > LIST_LIMIT else "",
-            more_text=f"All {len(deadlines)} deadlines",
+            more_text="More deadlines, with the funding figures",
             empty="No bid, claim or funder report is due in the next 30 days.",
         )
     ]

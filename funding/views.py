@@ -10,11 +10,14 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 
 from diz_portal.forms import filter_query
@@ -59,19 +62,22 @@ def _unavailable(error) -> HttpResponse:
 
 
 def funding_secured(request):
-    """Public: the published awards, what they fund, and the partners the money goes on to."""
+    """Public: the published awards, what they fund, and the partners the money goes on to. The
+    list is the same for everyone, so it is rendered once and kept until funding changes (the
+    generation in funding/opendata.py)."""
     key = f"funding:secured:{opendata.generation()}"
-    context = cache.get(key)
-    if context is None:
-        awards = list(Award.objects.published().with_related().with_totals().order_by("-awarded_on"))
+    awards_html = cache.get(key)
+    if awards_html is None:
+        awards = list(Award.objects.published().with_related().order_by("-awarded_on"))
         allocations: dict[int, list] = {}
         for allocation in Allocation.objects.filter(award__in=awards).select_related("organisation"):
             allocations.setdefault(allocation.award_id, []).append(allocation)
         rows = [{"award": award, "allocations": allocations.get(award.pk, [])} for award in awards]
-        total = sum((award.amount for award in awards), ZERO)
-        context = {"rows": rows, "total": total}
-        cache.set(key, context, timeout=60 * 60)
-    return render(request, "funding/secured.html", context)
+        total = Award.objects.published().aggregate(total=Sum("amount"))["total"] or ZERO
+        awards_html = render_to_string("funding/_secured_awards.html", {"rows": rows, "total": total})
+        cache.set(key, awards_html, timeout=60 * 60)
+    # The fragment is this template's own output, escaped when it was rendered.
+    return render(request, "funding/secured.html", {"awards_html": mark_safe(awards_html)})  # noqa: S308
 
 
 # --- The pipeline (the programme manager and the bodies' members) ----------------------------
@@ -155,18 +161,41 @@ def _pipeline_reader(view):
     return wrapped
 
 
+CARDS_PER_STAGE = 8
+
+
 @_pipeline_reader
 def pipeline(request):
-    """The board: open bids by stage, then the outcomes of the last year."""
+    """The board: each stage's count and value, and its first cards by deadline (open bids, and
+    the outcomes of the last year); the table lists the rest. Two queries at any size."""
     recent = timezone.now() - timedelta(days=365)
-    bids = list(
-        Bid.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=recent))
+    shown = Bid.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=recent))
+    cards = (
+        shown.annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[F("funder_deadline").asc(nulls_last=True), F("title")]
+            )
+        )
+        .filter(place__lte=CARDS_PER_STAGE)
         .with_related()
         .with_totals()
-        .order_by("funder_deadline", "title")
+        .order_by("place")
     )
+    by_stage: dict[str, list] = {}
+    for bid in cards:
+        by_stage.setdefault(bid.stage, []).append(bid)
+    totals = {
+        row["stage"]: row
+        for row in shown.order_by().values("stage").annotate(count=Count("pk"), value=Sum("amount_requested"))
+    }
     columns = [
-        {"stage": stage, "label": label, "bids": [bid for bid in bids if bid.stage == stage]}
+        {
+            "stage": stage,
+            "label": label,
+            "bids": by_stage.get(stage, []),
+            "count": totals.get(stage, {}).get("count", 0),
+            "value": totals.get(stage, {}).get("value") or ZERO,
+        }
         for stage, label in Stage.choices
     ]
     return render(
