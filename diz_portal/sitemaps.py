@@ -17,6 +17,7 @@ class StaticSitemap(Sitemap):
             "meetings:list",
             "meetings:decisions",
             "meetings:seminars",
+            "funding:secured",
             "accessibility",
         ]
 
