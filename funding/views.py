@@ -8,18 +8,15 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
 
+from diz_portal.caching import fragment, public_page
 from diz_portal.forms import filter_query
 from funding import figures, opendata, permissions
 from funding.forms import PipelineFilterForm
@@ -27,7 +24,7 @@ from funding.models import OPEN_STAGES, ZERO, Allocation, Award, Bid, BidDocumen
 from partners.permissions import is_programme_manager
 
 
-@cache_control(public=True, max_age=300)
+@public_page(*opendata.TOPICS)
 def open_data_json(request):
     try:
         body = opendata.as_json()
@@ -36,7 +33,7 @@ def open_data_json(request):
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-@cache_control(public=True, max_age=300)
+@public_page(*opendata.TOPICS)
 def open_data_csv(request):
     try:
         body = opendata.as_csv()
@@ -61,23 +58,22 @@ def _unavailable(error) -> HttpResponse:
 # --- Public ----------------------------------------------------------------------------------
 
 
+@public_page(*opendata.TOPICS)
 def funding_secured(request):
     """Public: the published awards, what they fund, and the partners the money goes on to. The
-    list is the same for everyone, so it is rendered once and kept until funding changes (the
-    generation in funding/opendata.py)."""
-    key = f"funding:secured:{opendata.generation()}"
-    awards_html = cache.get(key)
-    if awards_html is None:
+    same for everyone: whole page for visitors, one shared fragment for the signed in."""
+
+    def build():
         awards = list(Award.objects.published().with_related().order_by("-awarded_on"))
         allocations: dict[int, list] = {}
         for allocation in Allocation.objects.filter(award__in=awards).select_related("organisation"):
             allocations.setdefault(allocation.award_id, []).append(allocation)
         rows = [{"award": award, "allocations": allocations.get(award.pk, [])} for award in awards]
         total = Award.objects.published().aggregate(total=Sum("amount"))["total"] or ZERO
-        awards_html = render_to_string("funding/_secured_awards.html", {"rows": rows, "total": total})
-        cache.set(key, awards_html, timeout=60 * 60)
-    # The fragment is this template's own output, escaped when it was rendered.
-    return render(request, "funding/secured.html", {"awards_html": mark_safe(awards_html)})  # noqa: S308
+        return {"rows": rows, "total": total}
+
+    awards_html = fragment(request, "funding-secured", "public", opendata.TOPICS, "funding/_secured_awards.html", build)
+    return render(request, "funding/secured.html", {"awards_html": awards_html})
 
 
 # --- The pipeline (the programme manager and the bodies' members) ----------------------------

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from funding import opendata
+from diz_portal import caching
 from funding.models import (
     Allocation,
     Award,
@@ -63,8 +63,8 @@ class Command(BaseCommand):
             self.delete_previous()
             if scale:
                 counts = self.create(scale)
-        # bulk_create sends no signals: the cached public page and open data start afresh here.
-        opendata.changed()
+        # bulk_create sends no signals: what the cached pages built from funding goes here.
+        caching.bump("funding")
         if scale:
             created = ", ".join(f"{n} {k}" for k, n in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Created bench funding: {created}."))
