@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from funding import services
@@ -14,8 +13,7 @@ from funding.models import Funder, GoDecision, Opportunity, Stage
 from tests.browser.conftest import PASSWORD, login, submit_form_with
 from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import ALICE_TOTP_SECRET
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.support.funding import pdf, take_to
 
 
 @pytest.fixture
@@ -47,15 +45,11 @@ def world(cast, harlow, broxbourne, alice):
         kind="cash",
         amount=Decimal("300000"),
         status="confirmed",
-        letter=SimpleUploadedFile("letter.pdf", PDF),
+        letter=pdf("letter.pdf"),
         by=alice,
     )
-    services.add_document(
-        bid=bid, title="Application form", kind="application", upload=SimpleUploadedFile("form.pdf", PDF), by=alice
-    )
-    services.sign_off(bid=bid, officer="Section 151 officer", on=today, by=alice)
-    for stage in (Stage.GO_NO_GO, Stage.FULL_BID, Stage.SUBMITTED, Stage.SUCCESSFUL):
-        services.move_bid(bid=bid, to=stage, by=alice)
+    services.add_document(bid=bid, title="Application form", kind="application", upload=pdf("form.pdf"), by=alice)
+    take_to(bid, Stage.SUCCESSFUL, alice)
     award = services.record_award(
         bid=bid,
         amount=Decimal("1700000"),

@@ -14,8 +14,8 @@ from django.utils import timezone
 from funding import services
 from funding.models import Allocation, Award, Bid, Claim, Contribution, Funder, Opportunity, Stage
 from tests.conftest import sign_in
-from tests.funding.conftest import pdf, take_to
 from tests.support.forms import field_error
+from tests.support.funding import pdf, take_to
 
 
 @pytest.fixture

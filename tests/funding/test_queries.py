@@ -14,7 +14,7 @@ from funding import services
 from funding.models import Funder, GoDecision, Opportunity, Stage
 from tests.conftest import sign_in
 from tests.factories import OrganisationFactory
-from tests.funding.conftest import pdf, take_to
+from tests.support.funding import pdf, take_to
 from tests.support.queries import assert_constant_queries
 
 GROWN = itertools.count()
