@@ -154,12 +154,22 @@ TARGETS: list[dict] = [
         "kind": "member",
         "optional": True,
     },
+    {"name": "bids table (member)", "path": "/funding/bids/", "login_as": MEMBER, "kind": "member", "optional": True},
+    {
+        "name": "award page (member)",
+        "path": "/funding/awards/{funding_award}/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
 ]
 # Later issues add their pages here with the same kinds (`"optional": True` while a page may be
 # missing: it is reported as not available instead of failing).
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
 FACTS: dict[str, str] = {
+    # The demo's published award (the LFFN one).
+    "funding_award": "Award.objects.published().order_by('pk').values_list('pk', flat=True).first()",
     "busiest_body": (
         "GoverningBody.objects.annotate("
         "n=Count('memberships', filter=Q(memberships__in=Membership.objects.current()))"
@@ -177,6 +187,7 @@ FACTS: dict[str, str] = {
 FACTS["latest_news"] = "NewsItem.objects.live().order_by('-published_at').values_list('slug', flat=True).first()"
 FACTS_PRELUDE = (
     "from django.db.models import Count, Q\n"
+    "from funding.models import Award\n"
     "from meetings.models import Meeting\n"
     "from news.models import NewsItem\n"
     "from partners.models import GoverningBody, Membership, Organisation\n"
