@@ -23,8 +23,11 @@ from funding.forms import PipelineFilterForm
 from funding.models import OPEN_STAGES, ZERO, Allocation, Award, Bid, BidDocumentVersion, Stage
 from partners.permissions import is_programme_manager
 
+# Funding pages show funding records and partners' (and people's) names: both topics key their cache.
+TOPICS = opendata.TOPICS
 
-@public_page(*opendata.TOPICS)
+
+@public_page(*TOPICS)
 def open_data_json(request):
     try:
         body = opendata.as_json()
@@ -33,7 +36,7 @@ def open_data_json(request):
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-@public_page(*opendata.TOPICS)
+@public_page(*TOPICS)
 def open_data_csv(request):
     try:
         body = opendata.as_csv()
@@ -58,7 +61,7 @@ def _unavailable(error) -> HttpResponse:
 # --- Public ----------------------------------------------------------------------------------
 
 
-@public_page(*opendata.TOPICS)
+@public_page(*TOPICS)
 def funding_secured(request):
     """Public: the published awards, what they fund, and the partners the money goes on to. The
     same for everyone: whole page for visitors, one shared fragment for the signed in."""
@@ -72,7 +75,7 @@ def funding_secured(request):
         total = Award.objects.published().aggregate(total=Sum("amount"))["total"] or ZERO
         return {"rows": rows, "total": total}
 
-    awards_html = fragment(request, "funding-secured", "public", opendata.TOPICS, "funding/_secured_awards.html", build)
+    awards_html = fragment(request, "funding-secured", "public", TOPICS, "funding/_secured_awards.html", build)
     return render(request, "funding/secured.html", {"awards_html": awards_html})
 
 
@@ -82,30 +85,32 @@ def funding_secured(request):
 @login_required
 def bid_detail(request, pk: int):
     bid = permissions.get_bid_for_user(request.user, pk)
-    documents = bid.documents.prefetch_related(
-        Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
-    )
-    return render(
-        request,
-        "funding/bid_detail.html",
-        {
+    can_manage = is_programme_manager(request.user)
+
+    def build():
+        documents = bid.documents.prefetch_related(
+            Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
+        )
+        return {
             "bid": bid,
             "contributions": bid.contributions.select_related("organisation"),
             "documents": documents,
             "award": Award.objects.filter(bid=bid).first(),
             "history": bid.history.select_related("history_user").order_by("-history_date")[:50],
-            "can_manage": is_programme_manager(request.user),
-        },
-    )
+            "can_manage": can_manage,
+        }
+
+    body = fragment(request, "funding-bid", (bid.pk, can_manage), TOPICS, "funding/_bid.html", build)
+    return render(request, "funding/bid_detail.html", {"bid": bid, "body": body})
 
 
 @login_required
 def award_detail(request, pk: int):
     award = permissions.get_award_for_user(request.user, pk)
-    return render(
-        request,
-        "funding/award_detail.html",
-        {
+    can_manage = is_programme_manager(request.user)
+
+    def build():
+        return {
             "award": award,
             "bid": award.bid,
             "claims": award.claims.all(),
@@ -114,9 +119,15 @@ def award_detail(request, pk: int):
             "remaining_to_claim": award.amount - award.claimed,
             "unallocated": award.amount - award.allocated,
             "history": award.history.select_related("history_user").order_by("-history_date")[:50],
-            "can_manage": is_programme_manager(request.user),
-        },
+            "can_manage": can_manage,
+            # "Overdue" on a claim depends on the day.
+            "today": timezone.localdate(),
+        }
+
+    body = fragment(
+        request, "funding-award", (award.pk, can_manage, timezone.localdate()), TOPICS, "funding/_award.html", build
     )
+    return render(request, "funding/award_detail.html", {"award": award, "bid": award.bid, "body": body})
 
 
 def _file(field, name: str):
@@ -160,8 +171,7 @@ def _pipeline_reader(view):
 CARDS_PER_STAGE = 8
 
 
-@_pipeline_reader
-def pipeline(request):
+def _board() -> dict:
     """The board: each stage's count and value, and its first cards by deadline (open bids, and
     the outcomes of the last year); the table lists the rest. Two queries at any size."""
     recent = timezone.now() - timedelta(days=365)
@@ -184,21 +194,27 @@ def pipeline(request):
         row["stage"]: row
         for row in shown.order_by().values("stage").annotate(count=Count("pk"), value=Sum("amount_requested"))
     }
-    columns = [
-        {
-            "stage": stage,
-            "label": label,
-            "bids": by_stage.get(stage, []),
-            "count": totals.get(stage, {}).get("count", 0),
-            "value": totals.get(stage, {}).get("value") or ZERO,
-        }
-        for stage, label in Stage.choices
-    ]
-    return render(
-        request,
-        "funding/pipeline.html",
-        {"columns": columns, "can_manage": is_programme_manager(request.user), "today": timezone.localdate()},
-    )
+    return {
+        "columns": [
+            {
+                "stage": stage,
+                "label": label,
+                "bids": by_stage.get(stage, []),
+                "count": totals.get(stage, {}).get("count", 0),
+                "value": totals.get(stage, {}).get("value") or ZERO,
+            }
+            for stage, label in Stage.choices
+        ],
+        "today": timezone.localdate(),
+    }
+
+
+@_pipeline_reader
+def pipeline(request):
+    """The board, the same for every reader of the pipeline: kept until funding changes."""
+    today = timezone.localdate()
+    body = fragment(request, "funding-board", today, TOPICS, "funding/_pipeline_board.html", _board)
+    return render(request, "funding/pipeline.html", {"body": body, "can_manage": is_programme_manager(request.user)})
 
 
 @_pipeline_reader
@@ -207,11 +223,19 @@ def bid_table(request):
     bids = Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
     if request.GET.get("format") == "csv":
         return _bids_csv(bids)
-    page = Paginator(bids, 50).get_page(request.GET.get("page"))
+    query = filter_query(request)
+
+    def build():
+        page = Paginator(bids, 50).get_page(request.GET.get("page"))
+        return {"page": page, "query": query, "filter_query": query}
+
+    # The results depend only on the filters and the page: one fragment per query string, shared.
+    audience = (form.is_valid() and query, request.GET.get("page", ""), timezone.localdate())
+    body = fragment(request, "funding-bids", audience, TOPICS, "funding/_bid_results.html", build)
     return render(
         request,
         "funding/bid_table.html",
-        {"form": form, "page": page, "query": filter_query(request), "can_manage": is_programme_manager(request.user)},
+        {"form": form, "body": body, "can_manage": is_programme_manager(request.user)},
     )
 
 
@@ -261,4 +285,6 @@ def _bids_csv(bids) -> HttpResponse:
 
 @_pipeline_reader
 def figures_page(request):
-    return render(request, "funding/figures.html", figures.figures())
+    today = timezone.localdate()
+    body = fragment(request, "funding-figures", today, TOPICS, "funding/_figures.html", lambda: figures.figures(today))
+    return render(request, "funding/figures.html", {"body": body, "can_manage": is_programme_manager(request.user)})
