@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,12 +9,29 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from diz_portal import structured_data
+from funding.models import Award
 from meetings.models import Meeting, MeetingStatus, Seminar
 from news.models import NewsItem
 from news.services import key_facts
 from partners.models import GoverningBody, Partnership
+from strategy import services as strategy_services
+from strategy.models import PUBLIC_VERSION_STATUSES, Strategy
 
 HOME_NEWS = 3
+
+
+def strategy_adoption():
+    """The home page's "N of M partners have endorsed" panel, as the public sees it (None before
+    there is a strategy). Three queries, whatever the number of partners."""
+    strategy = Strategy.current()
+    if strategy is None:
+        return None
+    return strategy_services.adoption(strategy, statuses=set(PUBLIC_VERSION_STATUSES))
+
+
+def funding_secured() -> dict:
+    """Published awards only: their number and total."""
+    return Award.objects.published().aggregate(total=Sum("amount"), count=Count("pk"))
 
 
 def home(request):
@@ -28,6 +46,8 @@ def home(request):
             "latest_news": list(NewsItem.objects.live().order_by("-published_at", "-pk")[:HOME_NEWS]),
             "next_meeting": next_meeting,
             "latest_seminar": Seminar.objects.exclude(executive_report="").order_by("-held_on", "-pk").first(),
+            "adoption": strategy_adoption(),
+            "funding": funding_secured(),
             "structured_data": structured_data.organisation(partnership),
         },
     )
