@@ -25,6 +25,7 @@ urlpatterns = [
     path("manage/meetings/", include("meetings.manage_urls")),
     path("", include("strategy.urls")),
     path("manage/strategy/", include("strategy.manage_urls")),
+    path("manage/site/", include("news.manage_urls")),
     path("manage/", include("partners.manage_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

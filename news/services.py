@@ -114,6 +114,8 @@ def publish(*, record: NewsItem | Page, at=None, by) -> NewsItem | Page:
     """Publish now, or at `at` (scheduled). Keeps the history."""
     record.status = PublicationStatus.PUBLISHED
     record.published_at = at or timezone.now()
+    if isinstance(record, NewsItem) and record.created_by_id is None:
+        record.created_by = by
     record.full_clean()
     _as(record, by).save()
     return record

@@ -8,8 +8,10 @@ from django.core import mail
 
 from diz_portal import spam
 from news.models import Page, PublicationStatus, Subscriber, SubscriberStatus
+from tests.browser.conftest import PASSWORD, login
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_journeys import tab_to
+from tests.conftest import ALICE_TOTP_SECRET
 from tests.news.conftest import issue, news_item, subscriber
 
 
@@ -89,3 +91,41 @@ def test_subscribe_confirm_and_unsubscribe_by_keyboard(page, live_server, world,
     assert "You have unsubscribed" in page.locator("h1").inner_text()
     person.refresh_from_db()
     assert person.status == SubscriberStatus.UNSUBSCRIBED
+
+
+MANAGE_PAGES = [
+    ("manage-site", lambda w: "/manage/site/", "The public site"),
+    ("manage-news-new", lambda w: "/manage/site/news/new/", "Write news"),
+    ("manage-news-edit", lambda w: f"/manage/site/news/{w['item'].pk}/edit/", "Edit"),
+    ("manage-news-history", lambda w: f"/manage/site/news/{w['item'].pk}/history/", "History"),
+    ("manage-page-edit", lambda w: "/manage/site/pages/about/edit/", "Edit about"),
+    ("manage-issue-new", lambda w: "/manage/site/newsletter/new/", "Write an issue"),
+    ("manage-issue", lambda w: f"/manage/site/newsletter/{w['draft_issue'].pk}/", "Draft issue"),
+    ("manage-subscribers", lambda w: "/manage/site/subscribers/", "Newsletter subscribers"),
+]
+
+
+@pytest.fixture
+def manage_world(world, cast):
+    return world | {"draft_issue": issue("draft-issue", sent=False, subject="Draft issue"), "cast": cast}
+
+
+@pytest.mark.parametrize("address,heading", [(p[1], p[2]) for p in MANAGE_PAGES], ids=[p[0] for p in MANAGE_PAGES])
+def test_programme_manager_site_page_has_no_serious_accessibility_problems(
+    page, live_server, manage_world, address, heading
+):
+    login(page, live_server, manage_world["cast"]["alice"].email, PASSWORD, totp_secret=ALICE_TOTP_SECRET)
+    page.goto(address(manage_world))
+    assert heading.lower() in page.locator("h1").inner_text().lower()
+    assert_accessible(page)
+
+
+def test_the_news_form_with_errors_and_a_preview_is_accessible(page, live_server, manage_world):
+    login(page, live_server, manage_world["cast"]["alice"].email, PASSWORD, totp_secret=ALICE_TOTP_SECRET)
+    page.goto("/manage/site/news/new/")
+    page.locator("input[name=title]").fill("A title")
+    page.locator("textarea[name=body]").fill("## Heading\n\nText")
+    with page.expect_navigation():
+        page.locator("button[value=preview]").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # slug and summary are missing
+    assert_accessible(page)

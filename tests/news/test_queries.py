@@ -79,6 +79,25 @@ def test_public_pages_make_a_constant_number_of_queries(client, world, grow, nam
     assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow)
 
 
+MANAGE_PAGES = [
+    ("manage_news:index", lambda w: {}),
+    ("manage_news:news_create", lambda w: {}),
+    ("manage_news:news_edit", lambda w: {"pk": w["item"].pk}),
+    ("manage_news:news_history", lambda w: {"pk": w["item"].pk}),
+    ("manage_news:page_edit", lambda w: {"slug": "about"}),
+    ("manage_news:issue_create", lambda w: {}),
+    ("manage_news:issue", lambda w: {"pk": w["issue"].pk}),
+    ("manage_news:subscribers", lambda w: {}),
+    ("manage_news:subscribers_export", lambda w: {}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", MANAGE_PAGES, ids=[name for name, _ in MANAGE_PAGES])
+def test_the_programme_managers_pages_make_a_constant_number_of_queries(client, world, grow, name, kwargs):
+    sign_in(client, world["cast"]["alice"])
+    assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow, bound=20)
+
+
 @pytest.mark.parametrize("name,kwargs", PAGES[:3], ids=[name for name, _ in PAGES[:3]])
 def test_they_do_for_the_programme_manager_too(client, world, grow, name, kwargs):
     sign_in(client, world["cast"]["alice"])
