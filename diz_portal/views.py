@@ -2,13 +2,15 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Sum
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from diz_portal import structured_data
+from diz_portal.caching import cached_value, public_page
 from funding.models import Award
 from meetings.models import Meeting, MeetingStatus, Seminar
 from news.models import NewsItem
@@ -22,18 +24,27 @@ HOME_NEWS = 3
 
 def strategy_adoption():
     """The home page's "N of M partners have endorsed" panel, as the public sees it (None before
-    there is a strategy). Three queries, whatever the number of partners."""
-    strategy = Strategy.current()
-    if strategy is None:
-        return None
-    return strategy_services.adoption(strategy, statuses=set(PUBLIC_VERSION_STATUSES))
+    there is a strategy). Three queries, whatever the number of partners, when not cached."""
+
+    def compute():
+        strategy = Strategy.current()
+        if strategy is None:
+            return None
+        return strategy_services.adoption(strategy, statuses=set(PUBLIC_VERSION_STATUSES))
+
+    return cached_value("home:strategy-adoption", ["strategy", "partners"], compute)
 
 
 def funding_secured() -> dict:
     """Published awards only: their number and total."""
-    return Award.objects.published().aggregate(total=Sum("amount"), count=Count("pk"))
+    return cached_value(
+        "home:funding-secured",
+        ["funding"],
+        lambda: Award.objects.published().aggregate(total=Sum("amount"), count=Count("pk")),
+    )
 
 
+@public_page("partners", "meetings", "news", "strategy", "funding")
 def home(request):
     partnership = Partnership.current()
     next_meeting = Meeting.objects.published().upcoming().exclude(status=MeetingStatus.CANCELLED).with_body().first()
@@ -42,7 +53,7 @@ def home(request):
         "home.html",
         {
             "bodies": GoverningBody.objects.all(),
-            "facts": key_facts(),
+            "facts": cached_value("home:key-facts", ["partners", "news"], key_facts),
             "latest_news": list(NewsItem.objects.live().order_by("-published_at", "-pk")[:HOME_NEWS]),
             "next_meeting": next_meeting,
             "latest_seminar": Seminar.objects.exclude(executive_report="").order_by("-held_on", "-pk").first(),
@@ -53,6 +64,7 @@ def home(request):
     )
 
 
+@public_page("partners", "meetings")
 def accessibility(request):
     return render(request, "accessibility.html")
 
@@ -100,3 +112,16 @@ def bare(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def file_response(file, *, filename: str, content_type: str | None = None, private: bool):
+    """A stored file as a download (404 if it has gone from storage). `private`: for some viewers
+    only, so shared caches must never keep it."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

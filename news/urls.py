@@ -4,6 +4,7 @@ already sent: keep them."""
 
 from django.urls import path
 
+from diz_portal.caching import public_page
 from news import feeds, views
 
 app_name = "news"
@@ -11,7 +12,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("news/", views.news_list, name="list"),
-    path("news/feed.atom", feeds.NewsFeed(), name="feed"),
+    path("news/feed.atom", public_page("news")(feeds.NewsFeed()), name="feed"),
     path("news/<slug:slug>/", views.news_item, name="item"),
     path("newsletter/", views.newsletter, name="newsletter"),
     path("newsletter/thank-you/", views.subscribed, name="subscribed"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from diz_portal import structured_data
+from diz_portal.caching import public_page
 from diz_portal.spam import over_limit
 from news import services
 from news.forms import SubscribeForm
@@ -23,12 +24,14 @@ NEWS_PAGE_SIZE = 10
 ARCHIVE_PAGE_SIZE = 20
 
 
+@public_page("news")
 def news_list(request):
     items = NewsItem.objects.live().order_by("-published_at", "-pk")
     page = Paginator(items, NEWS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "news/news_list.html", {"page": page, "filter_query": ""})
 
 
+@public_page("news")
 def news_item(request, slug):
     item = get_news_item_for_user(request.user, slug)
     partnership = Partnership.current()
@@ -44,6 +47,7 @@ def news_item(request, slug):
     )
 
 
+@public_page("partners", "news")
 def about(request):
     partnership = Partnership.current()
     seats = (
@@ -64,6 +68,7 @@ def about(request):
     )
 
 
+@public_page("news")
 def privacy(request):
     return render(request, "news/privacy.html", {"page": get_page("privacy")})
 
@@ -71,6 +76,11 @@ def privacy(request):
 # --- The newsletter --------------------------------------------------------------------------
 
 
+# No CSRF token: the page (form and archive) is the same for every visitor and is cached whole. A
+# forged subscription gains nothing: the address's owner must still follow the emailed link, and
+# the honeypot, time stamp and rate limits apply as to any other.
+@csrf_exempt
+@public_page("news")
 def newsletter(request):
     """The archive of sent issues and the form to subscribe (which posts here)."""
     form = SubscribeForm(request.POST or None)
@@ -85,10 +95,12 @@ def newsletter(request):
     return render(request, "news/newsletter.html", {"form": form, "page": page, "filter_query": ""})
 
 
+@public_page("news")
 def subscribed(request):
     return render(request, "news/subscribed.html")
 
 
+@public_page("news")
 def newsletter_issue(request, slug):
     issue = get_sent_issue(slug)
     return render(request, "news/issue.html", {"issue": issue, "news_items": issue.news_items.live()})

@@ -516,6 +516,7 @@ class SectionChange:
     heading: str
     change: str  # "added", "removed", "changed" or "unchanged"
     chunks: list[tuple[str, str]]  # ("equal" | "insert" | "delete", text)
+    anchor: str = ""  # the page's link target, for changed sections
 
     @property
     def words_added(self) -> int:

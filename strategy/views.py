@@ -26,6 +26,7 @@ from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from partners.models import Organisation, Partnership
 from strategy import documents, services
+from strategy.caching import public_cache
 from strategy.forms import AmendmentRequestForm, EndorsementForm
 from strategy.models import (
     ENDORSABLE_VERSION_STATUSES,
@@ -58,6 +59,7 @@ def _aims(version: StrategyVersion | None) -> list[str]:
     return [aims[n - 1] for n in version.aims if 0 < n <= len(aims)]
 
 
+@public_cache
 def index(request):
     strategy = get_strategy(request.user)
     state = services.adoption(strategy, statuses=version_statuses_for(request.user) & PUBLIC)
@@ -78,6 +80,7 @@ def index(request):
     )
 
 
+@public_cache
 def version_detail(request, label):
     version = get_version_for_user(request.user, label)
     visible = sorted(versions_for(request.user, version.strategy), key=lambda v: v.sort_key)
@@ -107,10 +110,14 @@ def version_document(request, label):
     return response
 
 
+@public_cache
 def diff(request, old, new):
     before = get_version_for_user(request.user, old)
     after = get_version_for_user(request.user, new)
     changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
+    changed = [c for c in changes if c.change != "unchanged"]
+    for number, change in enumerate(changed, start=1):
+        change.anchor = f"section-{number}"
     visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
     return render(
         request,
@@ -119,7 +126,7 @@ def diff(request, old, new):
             "before": before,
             "after": after,
             "changes": changes,
-            "changed": [c for c in changes if c.change != "unchanged"],
+            "changed": changed,
             "versions": visible,
         },
     )
@@ -319,6 +326,7 @@ def _evidence_link(request, endorsement: Endorsement) -> str:
     return ""
 
 
+@public_cache
 def feed(request):
     strategy = get_strategy(request.user)
     partnership = Partnership.current()
@@ -391,6 +399,7 @@ def _open_data_rows(request) -> list[dict]:
     return rows
 
 
+@public_cache
 def endorsements_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="endorsements.csv"'
@@ -400,6 +409,7 @@ def endorsements_csv(request):
     return response
 
 
+@public_cache
 def endorsements_json(request):
     rows = _open_data_rows(request)
     body = {
