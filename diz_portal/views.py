@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from diz_portal import search as site_search
 from diz_portal import structured_data
 from diz_portal.caching import cached_value, public_page
 from funding.models import Award
@@ -67,6 +68,17 @@ def home(request):
 @public_page("partners", "meetings")
 def accessibility(request):
     return render(request, "accessibility.html")
+
+
+@public_page("partners", "meetings", "documents", "news", "strategy")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    groups = site_search.search(query, request.user) if query else []
+    return render(
+        request,
+        "search.html",
+        {"query": query, "groups": groups, "total": sum(len(g["results"]) for g in groups)},
+    )
 
 
 # Private and signed-in areas: not secret (they ask for a sign-in or a token), just not for indexes.

@@ -41,6 +41,8 @@ PAGES = [
     ("issue", lambda w: w["issue"].get_absolute_url(), "Issue a11y-issue"),
     ("unsubscribe", lambda w: w["reader"].unsubscribe_url(), "Unsubscribe"),
     ("my-data", lambda w: w["reader"].data_url(), "What we keep about you"),
+    ("search", lambda w: "/search/", "Search"),
+    ("search-results", lambda w: "/search/?q=news", "Search"),
     ("confirm-invalid", lambda w: f"/newsletter/confirm/{w['reader'].pk}/bad/", "This link does not work"),
 ]
 
@@ -129,3 +131,19 @@ def test_the_news_form_with_errors_and_a_preview_is_accessible(page, live_server
         page.locator("button[value=preview]").click()
     assert page.locator(".govuk-error-summary").is_visible()  # slug and summary are missing
     assert_accessible(page)
+
+
+def test_search_by_keyboard_and_results_highlight_the_words(page, live_server, world):
+    page.goto("/")
+    tab_to(page, page.locator("header a", has_text="Search"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, page.locator("input[name=q]"))
+    page.keyboard.type("a11y")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("main mark").first.inner_text().lower() == "a11y"
+    tab_to(page, page.locator("main a", has_text="Published news"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(world["item"].get_absolute_url())

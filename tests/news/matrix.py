@@ -28,6 +28,7 @@ def _link(kind):
 
 
 ROWS: dict = {
+    "search": (None, everyone(200)),
     "robots_txt": (None, everyone(200)),
     "security_txt": (None, everyone(200)),
     "news:about": (None, everyone(200)),

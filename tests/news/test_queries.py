@@ -79,6 +79,14 @@ def test_public_pages_make_a_constant_number_of_queries(client, world, grow, nam
     assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow)
 
 
+@pytest.mark.parametrize("who", [None, "carol", "alice"])
+def test_search_makes_a_constant_number_of_queries(client, world, grow, who):
+    if who:
+        sign_in(client, world["cast"][who])
+    # One query per kind of result (more kinds signed in), whatever the number of matches.
+    assert_constant_queries(client, reverse("search") + "?q=news+seminar", grow, bound=20, warm_bound=20)
+
+
 MANAGE_PAGES = [
     ("manage_news:index", lambda w: {}),
     ("manage_news:news_create", lambda w: {}),
