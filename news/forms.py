@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from diz_portal.spam import HumanCheckForm
 from news import services
-from news.models import NewsItem, NewsletterIssue, Page
+from news.models import MESSAGE_MAX_CHARS, NewsItem, NewsletterIssue, Page
+from partners.models import OrganisationType
 
 
 class SubscribeForm(HumanCheckForm):
@@ -96,3 +97,62 @@ class IssueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["news_items"].queryset = NewsItem.objects.live().order_by("-published_at")
+
+
+MESSAGE_HELP = "Up to 5,000 characters."
+
+
+def _message_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MESSAGE_HELP,
+        error_messages={
+            "required": f"Enter {label.lower()}",
+            "max_length": "Keep it to 5,000 characters or fewer (it has %(show_value)d)",
+        },
+    )
+
+
+EMAIL_ERRORS = {
+    "required": "Enter your email address",
+    "invalid": "Enter an email address in the correct format, like name@example.org",
+}
+
+
+class JoinForm(HumanCheckForm):
+    organisation_name = forms.CharField(
+        label="Organisation's name", max_length=200, error_messages={"required": "Enter your organisation's name"}
+    )
+    org_type = forms.ChoiceField(
+        label="Type of organisation",
+        choices=[("", "Choose one"), *OrganisationType.choices],
+        error_messages={"required": "Choose the type of organisation"},
+    )
+    organisation_website = forms.URLField(label="Website", required=False, assume_scheme="https", max_length=200)
+    contact_name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    contact_role = forms.CharField(label="Your job title", max_length=200, required=False)
+    contact_email = forms.EmailField(label="Your email address", max_length=254, error_messages=EMAIL_ERRORS)
+    message = _message_field("Why you would like to join")
+    field_order = [
+        "organisation_name", "org_type", "organisation_website", "contact_name", "contact_role", "contact_email", "message",
+    ]  # fmt: skip
+
+
+class ContactForm(HumanCheckForm):
+    name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name"})
+    email = forms.EmailField(label="Your email address", max_length=254, error_messages=EMAIL_ERRORS)
+    subject = forms.CharField(label="Subject", max_length=200, error_messages={"required": "Enter a subject"})
+    message = _message_field("Your message")
+    field_order = ["name", "email", "subject", "message"]
+
+
+class DeclineForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply",
+        max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Emailed to their contact. Say why, and what would change your answer.",
+        error_messages={"required": "Write a reply to tell them why"},
+    )

@@ -18,8 +18,17 @@ from django.views.decorators.http import require_POST
 
 from diz_portal.forms import apply_validation_error
 from news import services
-from news.forms import IssueForm, NewsItemForm, PageForm
-from news.models import IssueStatus, NewsItem, NewsletterIssue, Page, Subscriber, SubscriberStatus
+from news.forms import DeclineForm, IssueForm, NewsItemForm, PageForm
+from news.models import (
+    IssueStatus,
+    JoinRequest,
+    JoinRequestStatus,
+    NewsItem,
+    NewsletterIssue,
+    Page,
+    Subscriber,
+    SubscriberStatus,
+)
 from partners.models import Partnership
 from partners.permissions import programme_manager_required
 
@@ -44,6 +53,7 @@ def index(request):
             "editable_pages": EDITABLE_PAGES,
             "issues": NewsletterIssue.objects.order_by("-pk")[:20],
             "subscribers": subscribers,
+            "join_requests_waiting": JoinRequest.objects.filter(status=JoinRequestStatus.PENDING).count(),
         },
     )
 
@@ -217,3 +227,38 @@ def subscriber_delete(request, pk):
     services.delete_subscriber(subscriber=person)
     messages.success(request, f"{person.email} and everything kept about them were deleted.")
     return redirect("manage_news:subscribers")
+
+
+# --- Requests to join ------------------------------------------------------------------------
+
+
+@programme_manager_required
+def join_requests(request):
+    pending = JoinRequest.objects.filter(status=JoinRequestStatus.PENDING).order_by("received_at")
+    answered = JoinRequest.objects.exclude(status=JoinRequestStatus.PENDING).order_by("-decided_at")[:50]
+    return render(request, "news/manage/join_requests.html", {"pending": pending, "answered": answered})
+
+
+@programme_manager_required
+def join_request_detail(request, pk):
+    join_request = get_object_or_404(JoinRequest, pk=pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept":
+                join_request = services.accept_join_request(join_request=join_request, by=request.user)
+                messages.success(
+                    request,
+                    f"{join_request.organisation_name} is a prospective partner; "
+                    f"{join_request.contact_name} has been invited to the portal.",
+                )
+                return redirect("manage_news:join_requests")
+            if form.is_valid():
+                services.decline_join_request(
+                    join_request=join_request, reply=form.cleaned_data["reply"], by=request.user
+                )
+                messages.success(request, f"Declined; your reply is on its way to {join_request.contact_email}.")
+                return redirect("manage_news:join_requests")
+        except ValidationError as error:
+            apply_validation_error(form, error, default_field=None)
+    return render(request, "news/manage/join_request.html", {"join_request": join_request, "form": form})

@@ -15,7 +15,7 @@ from diz_portal import structured_data
 from diz_portal.caching import public_page
 from diz_portal.spam import over_limit
 from news import services
-from news.forms import SubscribeForm
+from news.forms import ContactForm, JoinForm, SubscribeForm
 from news.models import NewsItem, NewsletterIssue, Subscriber
 from news.permissions import get_news_item_for_user, get_page, get_sent_issue
 from partners.models import GoverningBody, Membership, Partnership, Role
@@ -151,3 +151,59 @@ def my_data(request, pk, token):
         "news/my_data.html",
         {"subscriber": subscriber, "data": services.subscriber_data(subscriber), "portal_name": settings.PORTAL_NAME},
     )
+
+
+# --- Get involved and contact ----------------------------------------------------------------
+
+
+def _public_form(request, form_class, *, template, email_field, done, save):
+    """A public form: bots are thanked and ignored, people over the rate limit told to wait."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.looks_like_a_bot():
+            return redirect(done)
+        if over_limit(request, action="public_message", key=form.cleaned_data[email_field].lower()):
+            form.add_error(None, "You have sent several messages in the last hour. Please try again later.")
+        else:
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("website", "started")}
+            save(**fields)
+            return redirect(done)
+    return render(request, template, {"form": form})
+
+
+# No CSRF token on these public forms (the pages are cached whole): a forged submission gains
+# nothing over a real one, and the same bot checks and limits apply.
+@csrf_exempt
+@public_page("news")
+def get_involved(request):
+    return _public_form(
+        request,
+        JoinForm,
+        template="news/get_involved.html",
+        email_field="contact_email",
+        done="news:join_thanks",
+        save=services.ask_to_join,
+    )
+
+
+@public_page("news")
+def join_thanks(request):
+    return render(request, "news/thanks.html", {"heading": "Thank you for asking to join", "kind": "join"})
+
+
+@csrf_exempt
+@public_page("news")
+def contact(request):
+    return _public_form(
+        request,
+        ContactForm,
+        template="news/contact.html",
+        email_field="email",
+        done="news:contact_thanks",
+        save=services.send_contact_message,
+    )
+
+
+@public_page("news")
+def contact_thanks(request):
+    return render(request, "news/thanks.html", {"heading": "Your message has been sent", "kind": "contact"})

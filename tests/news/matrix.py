@@ -5,7 +5,7 @@ are walked as each role in tests/news/test_public_pages.py). Subscribers' links 
 holds them: the token is the credential."""
 
 from news.models import SubscriberStatus
-from tests.news.conftest import issue, news_item, subscriber
+from tests.news.conftest import issue, join_request, news_item, subscriber
 from tests.support.matrix import everyone, pm_only
 
 
@@ -16,6 +16,7 @@ def news_world() -> dict:
         "pending": subscriber("pending@example.org", status=SubscriberStatus.PENDING),
         "subscriber": subscriber("reader@example.org"),
         "draft_issue": issue("matrix-draft-issue", sent=False),
+        "join_request": join_request(),
     }
 
 
@@ -29,6 +30,10 @@ def _link(kind):
 
 ROWS: dict = {
     "search": (None, everyone(200)),
+    "news:get_involved": (None, everyone(200)),
+    "news:join_thanks": (None, everyone(200)),
+    "news:contact": (None, everyone(200)),
+    "news:contact_thanks": (None, everyone(200)),
     "robots_txt": (None, everyone(200)),
     "security_txt": (None, everyone(200)),
     "news:about": (None, everyone(200)),
@@ -56,6 +61,8 @@ ROWS |= {
     "manage_news:issue_edit": (lambda w: {"pk": w["draft_issue"].pk}, pm_only()),
     "manage_news:issue_test": (lambda w: {"pk": w["draft_issue"].pk}, pm_only(405)),
     "manage_news:issue_send": (lambda w: {"pk": w["draft_issue"].pk}, pm_only(405)),
+    "manage_news:join_requests": (None, pm_only()),
+    "manage_news:join_request": (lambda w: {"pk": w["join_request"].pk}, pm_only()),
     "manage_news:subscribers": (None, pm_only()),
     "manage_news:subscribers_export": (None, pm_only()),
     "manage_news:subscriber_delete": (lambda w: {"pk": w["subscriber"].pk}, pm_only(405)),
