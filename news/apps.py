@@ -16,19 +16,15 @@ class NewsConfig(AppConfig):
 
 
 def _announce_strategy_and_funding_changes():
-    """The home page and the sitemap (cached under the "strategy" and "funding" topics) show the
-    strategy's adoption, its public versions and funding secured. Those apps keep caches of their
-    own; these receivers (with their own dispatch ids, so that a `watch` those apps add later is
-    not shadowed) bump the shared topics when their records change."""
+    """The home page and the sitemap (cached under the "funding" topic) show funding secured. The
+    funding app keeps a cache of its own; these receivers (with their own dispatch ids, so that a
+    `watch` it adds later is not shadowed) bump the shared topic when an award changes."""
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
     from diz_portal.caching import bump
 
-    watched = {
-        "strategy": ["Strategy", "StrategyVersion", "Endorsement"],
-        "funding": ["Award"],
-    }
+    watched = {"funding": ["Award"]}  # strategy/apps.py watches its own records
     for app_label, names in watched.items():
         if not apps.is_installed(app_label):
             continue
