@@ -427,8 +427,10 @@ def _note_if_all_endorsed(strategy_id: int, by) -> None:
         strategy.all_endorsed_version = state.target
         strategy.all_endorsed_at = timezone.now()
         _as(strategy, by).save(update_fields=["all_endorsed_version", "all_endorsed_at"])
+        from strategy.delivery import propose_launch_milestone
         from strategy.tasks import tell_managers_all_endorsed
 
+        propose_launch_milestone(strategy=strategy, by=by)
         enqueue(tell_managers_all_endorsed, strategy.pk, state.target.pk)
 
 
