@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("manage/meetings/", include("meetings.manage_urls")),
     path("", include("strategy.urls")),
+    path("", include("strategy.projects_urls")),
     path("manage/strategy/", include("strategy.manage_urls")),
     path("manage/", include("partners.manage_urls")),
     path("accounts/", include("allauth.urls")),

@@ -54,8 +54,14 @@ def _manager_only(by) -> None:
         raise PermissionDenied("Only the programme manager plans the delivery programme.")
 
 
+# Addresses under /projects/ that a project's slug must not take.
+RESERVED_SLUGS = {"portfolio", "roadmap", "ideas"}
+
+
 def unique_slug(model, title: str, *, exclude_pk=None) -> str:
     base = slugify(title)[:70] or "item"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-project"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -408,6 +414,23 @@ def roadmap(projects, year: int) -> list[RoadmapRow]:
         _year, quarter = quarter_of(milestone.due_date)
         rows[milestone.project.workstream_id].cells[quarter - 1].append(milestone)
     return [row for row in rows.values() if any(row.cells)]
+
+
+def top_risks(projects, *, per_workstream: int = 3) -> list[tuple[Workstream, list[Risk]]]:
+    """The highest open risks and issues of `projects`, rolled up to their workstreams."""
+    risks = (
+        Risk.objects.filter(project__in=projects, status="open")
+        .select_related("project__workstream", "owner")
+        .order_by("project__workstream__aim", "project__workstream__title")
+    )
+    grouped: dict[int, tuple[Workstream, list[Risk]]] = {}
+    for risk in risks:
+        workstream = risk.project.workstream
+        grouped.setdefault(workstream.pk, (workstream, []))[1].append(risk)
+    return [
+        (workstream, sorted(items, key=lambda r: (-r.score, r.pk))[:per_workstream])
+        for workstream, items in grouped.values()
+    ]
 
 
 # --- The strategy's launch -------------------------------------------------------------------

@@ -761,8 +761,12 @@ class Score(models.Model):
             raise ValidationError(errors)
 
     @property
+    def marks(self) -> list[int]:
+        return [getattr(self, name) for name in CRITERIA_NAMES]
+
+    @property
     def total(self) -> int:
-        return sum(getattr(self, name) for name in CRITERIA_NAMES)
+        return sum(self.marks)
 
 
 class CriteriaWeights(models.Model):

@@ -5,14 +5,16 @@ from strategy import documents, notices
 
 
 @shared_task(**RETRYING, soft_time_limit=120, time_limit=150)
-def build_kit(document_id: int) -> str:
+def build_document(document_id: int) -> str:
+    """An endorsement kit (Word or PDF) or a roadmap PDF."""
     return documents.build(document_id=document_id)
 
 
 @shared_task
-def requeue_stale_kits() -> int:
-    """Periodic sweep: kits queued while the broker was down, or left building by a dead worker."""
-    return documents.requeue_stale_kits()
+def requeue_stale_documents() -> int:
+    """Periodic sweep: kits and roadmaps queued while the broker was down, or left building by a
+    dead worker."""
+    return documents.requeue_stale_documents()
 
 
 @shared_task(**RETRYING)
