@@ -476,7 +476,10 @@ def workstream_edit(request, pk):
         delivery.save_workstream(workstream=form.instance, by=request.user)
         messages.success(request, "The workstream is saved.")
         return redirect("manage_strategy:workstreams")
-    return render(request, "strategy/manage/workstream_form.html", {"form": form, "workstream": workstream})
+    history = workstream.history.select_related("history_user").order_by("-history_date")[:30]
+    return render(
+        request, "strategy/manage/workstream_form.html", {"form": form, "workstream": workstream, "history": history}
+    )
 
 
 @programme_manager_required
