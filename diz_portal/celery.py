@@ -44,5 +44,9 @@ app.conf.beat_schedule = {
         "task": "strategy.tasks.send_overdue_endorsement_reminders",
         "schedule": crontab(hour=9, minute=15),
     },
+    "send-project-update-reminders": {
+        "task": "strategy.tasks.send_update_reminders",
+        "schedule": crontab(hour=9, minute=20),
+    },
 }
 app.autodiscover_tasks()

@@ -36,3 +36,9 @@ def tell_managers_all_endorsed(strategy_id: int, version_id: int) -> int:
 def send_overdue_endorsement_reminders() -> int:
     """Daily: partners whose scheduled decision date has passed with no outcome recorded."""
     return notices.send_overdue_reminders()
+
+
+@shared_task
+def send_update_reminders() -> int:
+    """Daily: a week before the Board meets, project leads whose progress update is missing."""
+    return notices.send_update_reminders()

@@ -183,3 +183,27 @@ def test_when_every_partner_endorses_a_launch_milestone_is_proposed(
     launch = Milestone.objects.get(is_launch=True)
     assert launch.title == "Strategy launch event: 1.0"
     assert launch.project.visibility == "partners"
+
+
+def test_a_week_before_the_board_meets_leads_without_an_update_are_reminded_once(project, alice, bob, board):
+    from datetime import datetime
+
+    from django.core import mail
+
+    from meetings import services as meetings_services
+    from meetings.models import LONDON
+    from strategy import notices
+
+    project.lead_person = bob
+    delivery.save_project(project=project, by=alice)
+    day = timezone.localdate() + timedelta(days=7)
+    starts = datetime(day.year, day.month, day.day, 10, tzinfo=LONDON)
+    meetings_services.schedule_meeting(body=board, starts_at=starts, ends_at=starts + timedelta(hours=2), by=alice)
+    assert notices.send_update_reminders(today=timezone.localdate() - timedelta(days=1)) == 0  # not a week before
+    assert notices.send_update_reminders() == 1
+    assert mail.outbox[-1].to == [bob.email] and "Town Centre Wi-Fi" in mail.outbox[-1].body
+    assert notices.send_update_reminders() == 0  # once
+    delivery.post_update(
+        project=project, by=bob, period="month", period_start=timezone.localdate(), rag="green", narrative="Fine."
+    )
+    assert not notices.projects_missing_an_update(timezone.localdate()).exists()
