@@ -2,8 +2,8 @@
 material 1.1 in consultation, two amendment requests; loaded twice without duplicating anything."""
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from partners import demo as partners_demo
 from strategy import demo, services
