@@ -116,6 +116,32 @@ TARGETS: list[dict] = [
         "optional": True,
         "target": {"p95_ms": 150},
     },
+    # The delivery plan (issue 10).
+    {"name": "projects", "path": "/projects/", "optional": True, "target": {"rps_ratio": 0.5}},
+    {"name": "project page", "path": "/projects/town-centre-wi-fi/", "optional": True, "target": {"rps_ratio": 0.5}},
+    {"name": "projects open data", "path": "/open-data/projects.json", "optional": True, "target": {"rps_ratio": 0.5}},
+    {"name": "roadmap", "path": "/projects/roadmap/", "optional": True, "target": {"rps_ratio": 0.5}},
+    {
+        "name": "portfolio (member)",
+        "path": "/projects/portfolio/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+        "target": {"rps_ratio": 0.15, "p95_ms": 100},
+    },
+    {
+        "name": "ideas ranked (member)",
+        "path": "/projects/ideas/",
+        "login_as": "board.member@example.org",
+        "optional": True,
+        "target": {"rps_ratio": 0.15, "p95_ms": 100},
+    },
+    {
+        "name": "project planning (programme manager)",
+        "path": "/manage/strategy/projects/town-centre-wi-fi/edit/",
+        "login_as": "programme.manager@example.org",
+        "optional": True,
+        "target": {"p95_ms": 150},
+    },
 ]
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.

@@ -1,7 +1,8 @@
 """Anonymous visitors' strategy pages come from the shared cache (Redis in production), so the
 public pages serve at a fraction of a bare view's cost.
 
-Only anonymous GETs are cached, so a cached page is always the public audience's: a partner or the
+Only anonymous GETs are cached, so a cached page is always the public audience's (and pages cached
+here carry no form that needs a CSRF token): a partner or the
 programme manager (who see consultation versions and amendment requests) never receives one, and
 never leaves one behind. The key carries a stamp that changes whenever anything the public pages
 show changes (a strategy, version, section or endorsement; an organisation's name; the
@@ -15,6 +16,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -50,7 +52,9 @@ def changed(**kwargs) -> None:
 def public_cache(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated or not _seconds():
+        # A visitor with a message waiting (e.g. "You have signed out") gets the page made for them:
+        # the message must neither be lost nor end up in everyone's copy.
+        if request.method != "GET" or request.user.is_authenticated or not _seconds() or len(get_messages(request)):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"strategy:page:{stamp()}:{path}"

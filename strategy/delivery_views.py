@@ -101,6 +101,7 @@ def project_list(request):
     )
 
 
+@public_cache
 def project_detail(request, slug):
     project = get_project_for_user(request.user, slug)
     partner_view = is_partner(request.user)
@@ -225,6 +226,7 @@ def _roadmap_year(request) -> int:
         return financial_year(timezone.localdate())
 
 
+@public_cache
 def roadmap(request):
     year = _roadmap_year(request)
     if not 2000 <= year <= 2100:
