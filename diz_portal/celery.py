@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "funding.tasks.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "requeue-stale-reports": {"task": "reports.tasks.requeue_stale_reports", "schedule": 60.0},
+    "schedule-highlight-reports": {
+        "task": "reports.tasks.schedule_highlight_reports",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "send-action-chasers": {
         "task": "meetings.tasks.send_action_chasers",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
@@ -47,6 +52,11 @@ app.conf.beat_schedule = {
     "send-project-update-reminders": {
         "task": "strategy.tasks.send_update_reminders",
         "schedule": crontab(hour=9, minute=20),
+    },
+    "resume-unfinished-newsletters": {"task": "news.tasks.resume_unfinished_issues", "schedule": 60.0},
+    "delete-unconfirmed-subscribers": {
+        "task": "news.tasks.delete_unconfirmed_subscribers",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 app.autodiscover_tasks()

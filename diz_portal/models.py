@@ -55,6 +55,15 @@ class GeneratedDocument(models.Model):
     def is_ready(self) -> bool:
         return self.status == DocumentStatus.READY
 
+    def mark_queued(self) -> None:
+        """Wanted (again): queued from now, the last error forgotten. The file, if any, stays
+        downloadable until a new one replaces it."""
+        if self.status != DocumentStatus.QUEUED:
+            self.status = DocumentStatus.QUEUED
+            self.requested_at = timezone.now()
+            self.error = ""
+            self.save(update_fields=["status", "requested_at", "error"])
+
 
 class SentEmail(models.Model):
     """One row per email that must go at most once (a key such as

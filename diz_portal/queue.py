@@ -12,6 +12,16 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# How tasks that build or send retry: with growing pauses, up to five times, acknowledged only once
+# done (a worker that dies mid-task leaves the message to be redelivered).
+RETRYING = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
 
 def send_task_now(task, *args) -> bool:
     try:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "strategy",
     "funding",
     "reports",
+    "news",
 ]
 
 MIDDLEWARE = [
@@ -110,7 +111,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "diz_portal.cache_backend.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "diz"),
             # A cache outage must not take pages down with it: allauth's rate limits and
@@ -162,6 +163,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
+# The public forms' limits (diz_portal/spam.py), beside allauth's own defaults: per address (ip)
+# and per email given (key).
+ACCOUNT_RATE_LIMITS = {
+    "newsletter_subscribe": "10/h/ip,3/h/key",
+    "public_message": "5/h/ip,3/h/key",
+}
 # The portal's name as its deployment calls it: in email subjects, PDFs' creator, the admin's
 # header and calendar feeds' PRODID (the partnership's own names are data: partners.Partnership).
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "DIZ Portal")
@@ -262,3 +269,9 @@ CSRF_FAILURE_VIEW = "diz_portal.views.csrf_failure"
 # reminder goes.
 THREESIXTYGIVING_PREFIX = os.environ.get("THREESIXTYGIVING_PREFIX", "360G-example-partnership")
 FUNDING_REMINDER_DAYS = envint("FUNDING_REMINDER_DAYS", 7)
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, and until when that holds
+# (an ISO 8601 date or time; unset, 180 days from the day it is read). RFC 9116 asks for less than
+# a year ahead.
+SECURITY_TXT_CONTACT = os.environ.get("SECURITY_TXT_CONTACT", "mailto:security@example.org")
+SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+SECURITY_TXT_POLICY = os.environ.get("SECURITY_TXT_POLICY", "")

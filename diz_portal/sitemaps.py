@@ -5,6 +5,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from meetings.models import Meeting, Seminar
+from news.models import NewsItem, NewsletterIssue
 from partners.models import GoverningBody, Organisation
 
 
@@ -18,6 +19,10 @@ class StaticSitemap(Sitemap):
             "meetings:decisions",
             "meetings:seminars",
             "accessibility",
+            "news:about",
+            "news:privacy",
+            "news:list",
+            "news:newsletter",
         ]
 
     def location(self, item):
@@ -47,10 +52,28 @@ class SeminarSitemap(Sitemap):
         return Seminar.objects.only("slug")
 
 
+class NewsSitemap(Sitemap):
+    """Published news only: drafts and scheduled items are not public yet."""
+
+    def items(self):
+        # A list, so the paginator counts it without a second query.
+        return list(NewsItem.objects.live().order_by("-published_at").only("slug", "updated_at"))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class NewsletterSitemap(Sitemap):
+    def items(self):
+        return list(NewsletterIssue.objects.filter(status="sent").order_by("-sent_at").only("slug"))
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "partners": OrganisationSitemap,
     "bodies": BodySitemap,
     "meetings": MeetingSitemap,
     "seminars": SeminarSitemap,
+    "news": NewsSitemap,
+    "newsletter": NewsletterSitemap,
 }

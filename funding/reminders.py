@@ -29,49 +29,37 @@ def programme_managers():
     )
 
 
-def due_deadlines(today: date | None = None) -> list[dict]:
-    """Deadlines from today to FUNDING_REMINDER_DAYS ahead: open bids' internal and funder
-    deadlines, claims not yet submitted and funder reports not yet sent."""
-    today = today or timezone.localdate()
-    until = today + timedelta(days=settings.FUNDING_REMINDER_DAYS)
+def deadlines_between(start: date, until: date) -> list[dict]:
+    """Deadlines from `start` to `until`: open bids' internal and funder deadlines, claims not yet
+    submitted and funder reports not yet sent. Three queries, whatever the number found."""
     found = []
-    bids = Bid.objects.filter(stage__in=OPEN_STAGES).select_related("lead_officer", "opportunity__funder")
-    for kind, label in (("internal_deadline", "internal deadline"), ("funder_deadline", "funder's deadline")):
-        for bid in bids.filter(**{f"{kind}__gte": today, f"{kind}__lte": until}):
-            found.append(
-                {
-                    "key": f"bid:{bid.pk}:{kind}",
-                    "what": f"The {label} for the bid “{bid}”",
-                    "due": getattr(bid, kind),
-                    "owner": bid.lead_officer,
-                    "link": bid.get_absolute_url(),
-                }
-            )
-    claims = Claim.objects.filter(submitted_on__isnull=True, due_on__gte=today, due_on__lte=until)
+    kinds = (("internal_deadline", "internal deadline"), ("funder_deadline", "funder's deadline"))
+    either = Q(internal_deadline__range=(start, until)) | Q(funder_deadline__range=(start, until))
+    bids = Bid.objects.filter(either, stage__in=OPEN_STAGES).select_related("lead_officer")
+    for bid in bids:
+        for kind, label in kinds:
+            due = getattr(bid, kind)
+            if due and start <= due <= until:
+                found.append(_deadline(f"bid:{bid.pk}:{kind}", f"The {label} for the bid “{bid}”", due, bid, bid))
+    claims = Claim.objects.filter(submitted_on__isnull=True, due_on__gte=start, due_on__lte=until)
     for claim in claims.select_related("award__bid__lead_officer"):
-        bid = claim.award.bid
-        found.append(
-            {
-                "key": f"claim:{claim.pk}",
-                "what": f"The claim “{claim.period}” on the award for “{bid}”",
-                "due": claim.due_on,
-                "owner": bid.lead_officer,
-                "link": claim.award.get_absolute_url(),
-            }
-        )
-    reports = ReportingDeadline.objects.filter(submitted_on__isnull=True, due_on__gte=today, due_on__lte=until)
+        what = f"The claim “{claim.period}” on the award for “{claim.award.bid}”"
+        found.append(_deadline(f"claim:{claim.pk}", what, claim.due_on, claim.award.bid, claim.award))
+    reports = ReportingDeadline.objects.filter(submitted_on__isnull=True, due_on__gte=start, due_on__lte=until)
     for report in reports.select_related("award__bid__lead_officer"):
-        bid = report.award.bid
-        found.append(
-            {
-                "key": f"report:{report.pk}",
-                "what": f"The report “{report.title}” to the funder of “{bid}”",
-                "due": report.due_on,
-                "owner": bid.lead_officer,
-                "link": report.award.get_absolute_url(),
-            }
-        )
+        what = f"The report “{report.title}” to the funder of “{report.award.bid}”"
+        found.append(_deadline(f"report:{report.pk}", what, report.due_on, report.award.bid, report.award))
     return sorted(found, key=lambda d: d["due"])
+
+
+def _deadline(key: str, what: str, due: date, bid: Bid, page) -> dict:
+    return {"key": key, "what": what, "due": due, "owner": bid.lead_officer, "link": page.get_absolute_url()}
+
+
+def due_deadlines(today: date | None = None) -> list[dict]:
+    """Deadlines from today to FUNDING_REMINDER_DAYS ahead."""
+    today = today or timezone.localdate()
+    return deadlines_between(today, today + timedelta(days=settings.FUNDING_REMINDER_DAYS))
 
 
 def send_deadline_reminders(today: date | None = None) -> int:

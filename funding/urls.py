@@ -7,6 +7,9 @@ from funding import views
 app_name = "funding"
 urlpatterns = [
     path("funding/", views.funding_secured, name="secured"),
+    path("funding/pipeline/", views.pipeline, name="pipeline"),
+    path("funding/bids/", views.bid_table, name="bids"),
+    path("funding/figures/", views.figures_page, name="figures"),
     path("funding/bids/<int:pk>/", views.bid_detail, name="bid"),
     path("funding/awards/<int:pk>/", views.award_detail, name="award"),
     path("funding/awards/<int:pk>/agreement/", views.agreement, name="agreement"),

@@ -3,16 +3,24 @@ programme manager runs and the partnership's bodies read (funding.permissions sa
 
 from __future__ import annotations
 
+import csv
+from datetime import timedelta
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 
-from funding import opendata, permissions
-from funding.models import ZERO, Allocation, Award, BidDocumentVersion
+from diz_portal.forms import filter_query
+from funding import figures, opendata, permissions
+from funding.forms import PipelineFilterForm
+from funding.models import OPEN_STAGES, ZERO, Allocation, Award, Bid, BidDocumentVersion, Stage
 from partners.permissions import is_programme_manager
 
 
@@ -131,3 +139,101 @@ def letter(request, pk: int):
 def agreement(request, pk: int):
     award = permissions.get_agreement_for_user(request.user, pk)
     return _file(award.grant_agreement, award.grant_agreement.name.rsplit("/", 1)[-1])
+
+
+def _pipeline_reader(view):
+    """Signed out: to sign in. Signed in but neither the programme manager nor a member of one of
+    the partnership's bodies: the 404 of a page that does not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_see_pipeline(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_pipeline_reader
+def pipeline(request):
+    """The board: open bids by stage, then the outcomes of the last year."""
+    recent = timezone.now() - timedelta(days=365)
+    bids = list(
+        Bid.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=recent))
+        .with_related()
+        .with_totals()
+        .order_by("funder_deadline", "title")
+    )
+    columns = [
+        {"stage": stage, "label": label, "bids": [bid for bid in bids if bid.stage == stage]}
+        for stage, label in Stage.choices
+    ]
+    return render(
+        request,
+        "funding/pipeline.html",
+        {"columns": columns, "can_manage": is_programme_manager(request.user), "today": timezone.localdate()},
+    )
+
+
+@_pipeline_reader
+def bid_table(request):
+    form = PipelineFilterForm(request.GET or None)
+    bids = Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
+    if request.GET.get("format") == "csv":
+        return _bids_csv(bids)
+    page = Paginator(bids, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/bid_table.html",
+        {"form": form, "page": page, "query": filter_query(request), "can_manage": is_programme_manager(request.user)},
+    )
+
+
+CSV_HEADINGS = [
+    "Bid",
+    "Funder",
+    "Programme",
+    "Stage",
+    "Accountable body",
+    "Lead officer",
+    "Amount requested (£)",
+    "Total cost (£)",
+    "Match funding (£)",
+    "Match confirmed (£)",
+    "Internal deadline",
+    "Funder's deadline",
+    "Finance sign-off",
+]
+
+
+def _bids_csv(bids) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bids.csv"'
+    patch_cache_control(response, private=True, no_store=True)
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADINGS)
+    for bid in bids:
+        writer.writerow(
+            [
+                bid.title,
+                bid.opportunity.funder.name,
+                bid.opportunity.programme,
+                bid.get_stage_display(),
+                bid.accountable_body.name if bid.accountable_body else "",
+                bid.lead_officer.name if bid.lead_officer else "",
+                bid.amount_requested or "",
+                bid.total_cost or "",
+                bid.match_total,
+                bid.match_confirmed,
+                bid.internal_deadline or "",
+                bid.funder_deadline or "",
+                bid.finance_signed_off_on or "",
+            ]
+        )
+    return response
+
+
+@_pipeline_reader
+def figures_page(request):
+    return render(request, "funding/figures.html", figures.figures())

@@ -58,6 +58,14 @@ def convert_to_pdf(source: Path, workdir: Path) -> Path:
     return output
 
 
+def _record_problem(version: PaperVersion, problem: str) -> None:
+    """Say on the version why it has no PDF rendition (the meeting page shows it)."""
+    from diz_portal import caching
+
+    PaperVersion.objects.filter(pk=version.pk).update(rendition_problem=problem)
+    caching.bump("meetings")
+
+
 def convert_version(*, version_id: int) -> str:
     """Make the PDF rendition of one paper version. Safe to run twice: a version that has one, or
     needs none, is left alone. Returns what happened."""
@@ -69,7 +77,7 @@ def convert_version(*, version_id: int) -> str:
     if version.rendition:
         return "done already"
     if soffice() is None:
-        PaperVersion.objects.filter(pk=version.pk).update(rendition_problem=NOT_INSTALLED)
+        _record_problem(version, NOT_INSTALLED)
         return "unavailable"
     with tempfile.TemporaryDirectory(prefix="diz-convert-") as tmp:
         workdir = Path(tmp)
@@ -80,16 +88,16 @@ def convert_version(*, version_id: int) -> str:
             pdf = convert_to_pdf(source, workdir)
         except subprocess.TimeoutExpired:
             logger.warning("Converting paper version %s timed out", version.pk)
-            PaperVersion.objects.filter(pk=version.pk).update(rendition_problem=TIMED_OUT)
+            _record_problem(version, TIMED_OUT)
             return "timed out"
         except RuntimeError as error:
             logger.warning("Converting paper version %s failed: %s", version.pk, error)
-            PaperVersion.objects.filter(pk=version.pk).update(rendition_problem=FAILED)
+            _record_problem(version, FAILED)
             return "failed"
         data = pdf.read_bytes()
         check = inspect_pdf(data)
         if not check.ok:
-            PaperVersion.objects.filter(pk=version.pk).update(rendition_problem=FAILED)
+            _record_problem(version, FAILED)
             return "failed"
         with transaction.atomic():
             version = PaperVersion.objects.select_for_update().get(pk=version.pk)

@@ -273,3 +273,87 @@ def items_presented_by(user, now: datetime | None = None, *, limit: int = LIST_L
         .select_related("meeting__body")
         .order_by("meeting__starts_at", "number", "suffix")[:limit]
     )
+
+
+# --- For the Board reports (reports/content.py) -------------------------------------------------
+# A report is read by the members of the body it is for (and goes on their agenda as a members'
+# paper): it takes what those members may read of their body's minuted records
+# (permissions.minuted_for_audience), and leaves restricted items out altogether, so a report can
+# be passed on within the members' organisations without carrying anything restricted.
+
+
+def _minuted_in(model, body_ids, start: date, end: date):
+    from meetings.models import Visibility
+    from meetings.permissions import minuted_for_audience
+
+    return (
+        model.objects.filter(
+            meeting__body_id__in=body_ids,
+            meeting__starts_at__date__gte=start,
+            meeting__starts_at__date__lte=end,
+        )
+        .filter(minuted_for_audience("members"))
+        .exclude(item__visibility=Visibility.RESTRICTED)
+    )
+
+
+def decisions_in(body_ids, start: date, end: date) -> list[dict]:
+    from meetings.models import Decision
+
+    decisions = _minuted_in(Decision, body_ids, start, end).select_related("meeting__body")
+    return [
+        {
+            "reference": d.reference,
+            "text": d.text,
+            "date": d.meeting.local_date.isoformat(),
+            "body": d.meeting.body.name,
+        }
+        for d in decisions.order_by("meeting__starts_at", "pk")
+    ]
+
+
+def actions_in(body_ids, start: date, end: date) -> list[dict]:
+    actions = _minuted_in(Action, body_ids, start, end).select_related("meeting__body", "owner")
+    return [
+        {
+            "description": a.description,
+            "owner": a.owner.name,
+            "due_on": a.due_on.isoformat(),
+            "status": a.get_status_display(),
+            "overdue": a.is_overdue,
+            "date": a.meeting.local_date.isoformat(),
+        }
+        for a in actions.order_by("meeting__starts_at", "due_on", "pk")
+    ]
+
+
+def meetings_held(body_ids, start: date, end: date) -> list[dict]:
+    meetings = Meeting.objects.filter(
+        body_id__in=body_ids, starts_at__date__gte=start, starts_at__date__lte=end
+    ).select_related("body")
+    return [
+        {
+            "body": m.body.name,
+            "date": m.local_date.isoformat(),
+            "status": m.get_status_display(),
+            "minutes": m.get_minutes_status_display(),
+        }
+        for m in meetings.order_by("starts_at")
+    ]
+
+
+def items_presented_by_organisation(start: date, end: date) -> dict[str, int]:
+    """How many agenda items each organisation presented at meetings in the period (withdrawn
+    items and cancelled meetings aside)."""
+    rows = (
+        AgendaItem.objects.filter(
+            presenter_organisation__isnull=False,
+            withdrawn_at__isnull=True,
+            meeting__status=MeetingStatus.SCHEDULED,
+            meeting__starts_at__date__gte=start,
+            meeting__starts_at__date__lte=end,
+        )
+        .values("presenter_organisation__name")
+        .annotate(count=Count("pk"))
+    )
+    return {row["presenter_organisation__name"]: row["count"] for row in rows}

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.queue import enqueue, send_task_now
 from meetings.models import LEVELS_FOR, Meeting, MinutesStatus, Paper, PaperVersion, Visibility
@@ -65,11 +66,11 @@ QUEUED_TOO_LONG = timedelta(minutes=2)
 PENDING = {DocumentStatus.QUEUED, DocumentStatus.BUILDING}
 
 
-def documents_context(meeting: Meeting, user, *, now=None) -> dict:
+def documents_context(meeting: Meeting, user, *, now=None, documents=None) -> dict:
     """The context templates/meetings/_documents.html needs (the management page includes it too):
     the documents this user may have, whether any is still being built (the page polls), and which
-    have waited too long for a worker."""
-    visible = visible_documents(meeting, user)
+    have waited too long for a worker. `documents`: the meeting's documents, if already read."""
+    visible = visible_documents(meeting, user, documents)
     waiting_since = (now or timezone.now()) - QUEUED_TOO_LONG
     for document in visible:
         document.waiting_for_worker = document.status == DocumentStatus.QUEUED and document.requested_at < waiting_since
@@ -88,11 +89,7 @@ def _request(meeting: Meeting, kinds: list[str]) -> list[GeneratedDocument]:
         document, _ = GeneratedDocument.objects.get_or_create(
             content_type=content_type, object_id=meeting.pk, kind=kind
         )
-        if document.status != DocumentStatus.QUEUED:
-            document.status = DocumentStatus.QUEUED
-            document.requested_at = timezone.now()
-            document.error = ""
-            document.save(update_fields=["status", "requested_at", "error"])
+        document.mark_queued()
         from meetings.tasks import build_document
 
         enqueue(build_document, document.pk)
@@ -425,6 +422,7 @@ def build(*, document_id: int) -> str:
                 error=f"{type(error).__name__}: {error}"[:2000],
                 finished_at=timezone.now(),
             )
+            caching.bump("documents")
             raise
         with transaction.atomic():
             document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)

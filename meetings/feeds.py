@@ -18,10 +18,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
+from diz_portal.caching import public_page
 from meetings.models import LONDON, CalendarToken, Meeting
 from meetings.permissions import member_body_ids
 from partners.models import GoverningBody, Partnership
-from partners.permissions import is_programme_manager
+from partners.permissions import bind_feed_token, is_programme_manager
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 TZID = "Europe/London"
@@ -150,11 +151,13 @@ def published_meetings():
     return Meeting.objects.published().with_body().order_by("starts_at", "pk")
 
 
+@public_page("partners", "meetings")
 def public_feed(request):
     partnership = Partnership.current()
     return _response(calendar(published_meetings(), name=f"{partnership.short_name} meetings"), private=False)
 
 
+@public_page("partners", "meetings")
 def body_feed(request, slug):
     body = get_object_or_404(GoverningBody, slug=slug)
     partnership = Partnership.current()
@@ -167,7 +170,7 @@ def private_feed(request, token):
     the agenda is published or not, with the joining link; the programme manager's has them all.
     An unknown or replaced token, or a deactivated account, is a 404."""
     calendar_token = get_object_or_404(CalendarToken.objects.select_related("user"), token=token, user__is_active=True)
-    user = calendar_token.user
+    user = bind_feed_token(calendar_token.user, calendar_token.created_at)
     meetings = Meeting.objects.with_body().order_by("starts_at", "pk")
     if not is_programme_manager(user):
         meetings = meetings.filter(body_id__in=member_body_ids(user))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from meetings import documents, notices, services
@@ -348,14 +349,15 @@ def meeting_cancel(request, pk):
 def agenda(request, pk):
     meeting = get_meeting_for_management(request.user, pk)
     rows, ends_at = _agenda_rows(meeting)
-    docs = _describe_documents(list(documents.documents_for(meeting))) if meeting.is_published else []
+    all_docs = list(documents.documents_for(meeting)) if meeting.is_published else []
+    docs = _describe_documents(all_docs)
     left_out: dict[tuple[str, str], list[str]] = {}
     for document in docs:
         for problem in document.problems or []:
             left_out.setdefault((problem.get("title", ""), problem.get("reason", "")), []).append(document.label)
     # templates/meetings/_documents.html (shared with the meeting's public page) shows the fullest
     # version of each document with its status, and polls while any is being built.
-    shared = documents.documents_context(meeting, request.user) if meeting.is_published else {}
+    shared = documents.documents_context(meeting, request.user, documents=all_docs) if meeting.is_published else {}
     return render(
         request,
         "meetings/manage/agenda.html",
@@ -740,9 +742,8 @@ def attendance(request, pk):
         else:
             messages.success(request, f"{entry.name} is no longer recorded as present.")
         return redirect(reverse("manage_meetings:attendance", kwargs={"pk": meeting.pk}) + "#also-present")
-    seats = list(services.members_of(meeting))
+    seats, colleagues = services.people_of(meeting)
     answers = {a.person_id: a for a in meeting.attendances.select_related("organisation", "deputy")}
-    colleagues = _colleagues_of(seats)
     if form.is_bound:  # show what was ticked, not what is saved
         ticked = {name: set(request.POST.getlist(name)) for name in ("present", "deputy_present", "apologies")}
     rows = []
@@ -788,13 +789,19 @@ def attendance(request, pk):
     )
 
 
-def _colleagues_of(seats) -> dict[int, list]:
-    """Who could come in a member's place: people of the seat's organisation (one query)."""
-    organisation_ids = {seat.organisation_id for seat in seats}
-    grouped: dict[int, list] = {}
-    for person in User.objects.filter(organisation_id__in=organisation_ids, is_active=True).order_by("name"):
-        grouped.setdefault(person.organisation_id, []).append(person)
-    return grouped
+def _owners_of(meeting: Meeting, seats) -> list:
+    """Who may own an action (every active person): kept until a person or seat changes."""
+    return caching.cached_value(
+        ("owners-of", meeting.pk, timezone.localdate()),
+        ["partners", "meetings"],
+        lambda: _owner_choices(meeting, seats),
+    )
+
+
+def _previous_meeting(meeting: Meeting):
+    return caching.cached_value(
+        ("previous", meeting.pk), ["partners", "meetings"], lambda: documents.previous_meeting(meeting)
+    )
 
 
 # --- Minutes ---------------------------------------------------------------------------------
@@ -845,9 +852,15 @@ def _record_for_item(what: str, item: AgendaItem, data: dict, by) -> str:
 
 def _minutes_sections(meeting: Meeting, items, forms_for) -> list[dict]:
     """Each item with its minute, decisions, actions and declarations (three queries in all)."""
-    decisions = list(Decision.objects.filter(meeting=meeting).order_by("pk"))
-    actions = list(Action.objects.filter(meeting=meeting).select_related("owner").order_by("pk"))
-    declarations = list(Declaration.objects.filter(meeting=meeting).select_related("person").order_by("declared_at"))
+    decisions, actions, declarations = caching.cached_value(
+        ("minuted-records", meeting.pk),
+        ["partners", "meetings"],
+        lambda: (
+            list(Decision.objects.filter(meeting=meeting).order_by("pk")),
+            list(Action.objects.filter(meeting=meeting).select_related("owner").order_by("pk")),
+            list(Declaration.objects.filter(meeting=meeting).select_related("person").order_by("declared_at")),
+        ),
+    )
     return [
         {
             "item": item,
@@ -885,8 +898,8 @@ def minutes(request, pk):
     locked = meeting.minutes_locked
     if meeting.minutes_approved_at_meeting_id:  # named on the page: one query, not one per attribute
         meeting.minutes_approved_at_meeting = Meeting.objects.with_body().get(pk=meeting.minutes_approved_at_meeting_id)
-    seats = [] if locked else list(services.members_of(meeting))
-    owner_choices = [] if locked else _owner_choices(meeting, seats)
+    seats, _colleagues = services.people_of(meeting) if not locked else ([], {})
+    owner_choices = [] if locked else _owners_of(meeting, seats)
     what = request.POST.get("what", "") if request.method == "POST" else ""
     erratum_form = ErratumForm(request.POST if what == "erratum" else None)
     attendances = list(meeting.attendances.select_related("person", "deputy"))
@@ -957,7 +970,7 @@ def minutes(request, pk):
             "sections": sections,
             "locked": locked,
             "anything_written": meeting.minutes_status != MinutesStatus.NONE,
-            "previous": documents.previous_meeting(meeting),
+            "previous": _previous_meeting(meeting),
             "earlier_actions": list(open_actions_before(meeting, None)),
             "errata": list(meeting.errata.select_related("recorded_by")) if locked else [],
             "erratum_form": erratum_form,

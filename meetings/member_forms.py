@@ -67,17 +67,21 @@ class ResponseForm(Form):
         empty_label="My usual deputy",
     )
 
-    def __init__(self, *args, seat, **kwargs):
+    def __init__(self, *args, seat, colleagues=None, **kwargs):
+        """`colleagues`: the active people of the seat's organisation, if the page already has
+        them (then the form is shown without querying them again; what is sent is still checked
+        against the database)."""
         super().__init__(*args, **kwargs)
         # A deputy comes from the member's own organisation (the seat is the organisation's).
         self.fields["deputy"].queryset = User.objects.filter(
             organisation_id=seat.organisation_id, is_active=True
         ).exclude(pk=seat.person_id)
+        others = None if colleagues is None else [p for p in colleagues if p.pk != seat.person_id]
         # Why no deputy can be sent, when none can: said instead of offering an empty list.
         self.no_possible_deputy = ""
         if seat.deputy_id:
             self.fields["deputy"].help_text = f"Your usual deputy is {seat.deputy.name}."
-        elif not self.fields["deputy"].queryset.exists():
+        elif not (others if others is not None else self.fields["deputy"].queryset.exists()):
             self.no_possible_deputy = (
                 f"You have no usual deputy and nobody else from {seat.organisation.name} uses the portal, so you "
                 "cannot send a deputy from here. Ask the programme team to name a deputy for your seat."
@@ -87,6 +91,9 @@ class ResponseForm(Form):
         else:
             self.fields["deputy"].empty_label = "Choose someone"
             self.fields["deputy"].help_text = "You have no usual deputy: choose who will come."
+        if others is not None and "deputy" in self.fields:
+            field = self.fields["deputy"]
+            field.choices = [("", field.empty_label), *((p.pk, field.label_from_instance(p)) for p in others)]
 
     def clean(self):
         cleaned = super().clean()

@@ -276,6 +276,15 @@ class AgendaItemQuerySet(models.QuerySet):
         papers in packs and no minutes of its own)."""
         return self.filter(withdrawn_at__isnull=True)
 
+    def presented_by(self, user):
+        """Items `user` presents, in person or for their organisation (as permissions.is_presenter)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        mine = models.Q(presenter=user)
+        if user.organisation_id:
+            mine |= models.Q(presenter_organisation_id=user.organisation_id)
+        return self.filter(mine)
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")

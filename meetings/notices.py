@@ -62,10 +62,9 @@ def _to_each_recipient(meeting: Meeting, *, template: str, key: str, subject_tex
 
 
 def _managers():
-    from partners.models import User
-    from partners.permissions import PROGRAMME_MANAGER_GROUP
+    from partners.permissions import programme_managers
 
-    return User.objects.filter(groups__name=PROGRAMME_MANAGER_GROUP, is_active=True).order_by("pk")
+    return programme_managers()
 
 
 # --- After a document is built --------------------------------------------------------------

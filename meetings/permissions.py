@@ -12,7 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from meetings.models import (
     LEVELS_FOR,
@@ -28,7 +30,7 @@ from meetings.models import (
     PaperVersion,
 )
 from partners.models import Membership
-from partners.permissions import is_partner_officer, is_programme_manager
+from partners.permissions import holds_manager_role, is_partner_officer, is_programme_manager
 
 
 def member_body_ids(user) -> set[int]:
@@ -37,8 +39,12 @@ def member_body_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_diz_member_body_ids", None)
     if cached is None:
-        cached = user._diz_member_body_ids = set(
-            Membership.objects.current().filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
+        cached = user._diz_member_body_ids = caching.cached_value(
+            ("member-bodies", user.pk, timezone.localdate()),
+            ["partners"],
+            lambda: set(
+                Membership.objects.current().filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
+            ),
         )
     return cached
 
@@ -192,8 +198,11 @@ def may_read_paper(user, paper: Paper) -> bool:
 
 
 def uploaded_by(user, version: PaperVersion) -> bool:
-    # Whoever uploaded a file may always fetch it back.
-    return bool(user.is_authenticated and version.uploaded_by_id == user.pk)
+    """Whoever uploaded a file may always fetch it back; what the programme manager uploaded is
+    theirs only with the programme manager's powers (they upload restricted papers too)."""
+    if not (user.is_authenticated and version.uploaded_by_id == user.pk):
+        return False
+    return is_programme_manager(user) or not holds_manager_role(user)
 
 
 def get_paper_version_for_download(user, pk: int) -> PaperVersion:

@@ -772,6 +772,23 @@ def message_members(*, meeting: Meeting, subject: str, body: str, by):
 # --- Attendance, quorum, declarations --------------------------------------------------------
 
 
+def people_of(meeting: Meeting) -> tuple[list, dict[int, list]]:
+    """The seats on the meeting's day and who could come in each member's place (the active people
+    of each seat's organisation): read by the meeting page and every management page of the
+    meeting, so kept until a person, seat or meeting changes."""
+    from diz_portal import caching
+
+    def load():
+        seats = list(members_of(meeting))
+        grouped: dict[int, list] = {}
+        people = User.objects.filter(organisation_id__in={s.organisation_id for s in seats}, is_active=True)
+        for person in people.order_by("name"):
+            grouped.setdefault(person.organisation_id, []).append(person)
+        return seats, grouped
+
+    return caching.cached_value(("people-of", meeting.pk, timezone.localdate()), ["partners", "meetings"], load)
+
+
 def members_of(meeting: Meeting):
     """The seats on the meeting's body on the day of the meeting."""
     from partners.models import Membership

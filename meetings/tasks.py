@@ -1,14 +1,7 @@
 from celery import shared_task
 
+from diz_portal.queue import RETRYING
 from meetings import conversion, documents, notices, reminders
-
-RETRYING = {
-    "autoretry_for": (Exception,),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "max_retries": 5,
-    "acks_late": True,
-}
 
 
 @shared_task(**RETRYING, soft_time_limit=240, time_limit=300)

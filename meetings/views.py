@@ -17,15 +17,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
+from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error, filter_query
+from diz_portal.views import file_response as _file_response
 from meetings import documents, services
 from meetings.member_forms import (
     ActionFilterForm,
@@ -75,7 +77,6 @@ from meetings.permissions import (
     get_paper_for_upload,
     get_paper_version_for_download,
     interest_register_by_body,
-    is_presenter,
     levels_for,
     may_keep_a_register,
     may_read_paper,
@@ -100,12 +101,14 @@ def seat_for(meeting: Meeting, user):
     """The viewer's seat on the meeting's body on the day, or None (deputies have no seat)."""
     if not user.is_authenticated or meeting.body_id not in member_body_ids(user):
         return None
-    return services.members_of(meeting).filter(person=user).first()
+    seats, _colleagues = services.people_of(meeting)
+    return next((seat for seat in seats if seat.person_id == user.pk), None)
 
 
 # --- Meetings --------------------------------------------------------------------------------
 
 
+@public_page("partners", "meetings", "documents")
 def meeting_list(request):
     form = MeetingFilterForm(request.GET or None)
     body = form.cleaned_data.get("body") if form.is_valid() else None
@@ -175,40 +178,112 @@ def agenda_for_audience(meeting: Meeting, audience: str, *, agenda_visible: bool
     }
 
 
-def _viewer_context(request, meeting: Meeting, shared: dict, *, now, response_form=None, declaration=None) -> dict:
-    """What is personal to the viewer: the items they present, their seat, answer and
-    declarations, the joining link, and the documents they may download."""
-    user = request.user
-    presenting = [item for item in shared["items"] if is_presenter(user, item)]
+MEETING_TOPICS = ("partners", "meetings")
+DOCUMENT_TOPICS = ("meetings", "documents")
+
+
+def _agenda_html(request, meeting: Meeting, *, audience: str, is_manager: bool, has_seat: bool, declaration=None):
+    """The agenda section, shared by everyone of one audience (and seat, and manager or not) on
+    the day: the open actions under the action log say which are overdue."""
+    agenda_visible = can_see_agenda(request.user, meeting)
+
+    def build() -> dict:
+        shared = agenda_for_audience(meeting, audience, agenda_visible=agenda_visible)
+        if has_seat:
+            for row in shared["rows"]:
+                if row.item.standing_kind or row.item.is_withdrawn:
+                    continue
+                if declaration and declaration[0] == row.item.pk:
+                    row.declaration_form = declaration[1]
+                else:
+                    row.declaration_form = DeclarationForm(prefix=f"item-{row.item.pk}")
+        return shared | {
+            "meeting": meeting,
+            "seat": has_seat,
+            "is_manager": is_manager,
+            "restricted": Visibility.RESTRICTED,
+        }
+
+    audience_key = (meeting.pk, audience, agenda_visible, is_manager, has_seat, timezone.localdate())
+    return caching.fragment(
+        request, "agenda", audience_key, MEETING_TOPICS, "meetings/_agenda.html", build, share=declaration is None
+    )
+
+
+def _documents_html(request, meeting: Meeting, *, audience: str, is_manager: bool) -> tuple[str, bool]:
+    """The documents list and whether any is still being built (then it is not kept: the page
+    polls it, and "waiting for a worker" depends on the time)."""
+    pending = False
+
+    def build() -> dict:
+        nonlocal pending
+        context = documents.documents_context(meeting, request.user)
+        pending = context["documents_pending"]
+        return context | {"keep": not pending}
+
+    html = caching.fragment(
+        request, "documents", (meeting.pk, audience, is_manager), DOCUMENT_TOPICS, "meetings/_documents.html", build
+    )
+    return html, pending
+
+
+def _presenting(user, meeting: Meeting) -> list[AgendaItem]:
+    """The items the viewer presents, with every paper they may see on them. Who presents what is
+    kept with the meeting, so most viewers (who present nothing) cost no query."""
+    presenters = caching.cached_value(
+        ("presenters", meeting.pk),
+        ["meetings"],
+        lambda: list(meeting.items.values_list("presenter_id", "presenter_organisation_id")),
+    )
+    if not any(
+        person == user.pk or (user.organisation_id and organisation == user.organisation_id)
+        for person, organisation in presenters
+    ):
+        return []
+    presenting = list(meeting.items.presented_by(user).order_by("number", "suffix"))
     papers = _papers_of([item.pk for item in presenting])
     for item in presenting:
         item.all_papers = papers.get(item.pk, [])
         for paper in item.all_papers:
             paper.downloadable = may_read_paper(user, paper) or uploaded_by(user, paper.current)
+    return presenting
+
+
+def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
+    """Render the meeting page: the audience's shared agenda and documents (cached fragments),
+    then what is the viewer's own: the items they present, their seat, answer and declarations.
+    `response_form` and `declaration` ((item id, form)) carry a member's rejected input back to
+    the page, beside the fields it belongs to."""
+    user = request.user
+    now = timezone.now()
+    audience = audience_for(user, meeting.body_id)
+    is_manager = is_programme_manager(user)
+    presenting = _presenting(user, meeting) if user.is_authenticated else []
     seat = seat_for(meeting, user)
-    rows = shared["rows"]
-    if seat:
-        # The shared rows are copied before the viewer's own forms go on them.
-        rows = [AgendaRow(item=row.item, starts_at=row.starts_at, papers=row.papers) for row in rows]
-        for row in rows:
-            if row.item.standing_kind or row.item.is_withdrawn:
-                continue
-            if declaration and declaration[0] == row.item.pk:
-                row.declaration_form = declaration[1]
-            else:
-                row.declaration_form = DeclarationForm(prefix=f"item-{row.item.pk}")
     attendance, declarations, register_due = None, [], ""
     can_respond = seat is not None and services.may_still_answer(meeting, now=now)
     if seat:
-        register_due = services.register_review_due(user)
+        register_due = caching.cached_value(
+            ("register-due", user.pk, now.date()), ["meetings"], lambda: services.register_review_due(user)
+        )
         attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
         declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
         if response_form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
-            response_form = ResponseForm(initial=initial, seat=seat)
-    return {
-        "rows": rows,
-        "is_manager": is_programme_manager(user),
+            _seats, colleagues = services.people_of(meeting)
+            response_form = ResponseForm(
+                initial=initial, seat=seat, colleagues=colleagues.get(seat.organisation_id, [])
+            )
+    documents_html, documents_pending = _documents_html(request, meeting, audience=audience, is_manager=is_manager)
+    context = {
+        "meeting": meeting,
+        "papers_late": meeting.papers_are_late(now),
+        "restricted": Visibility.RESTRICTED,
+        "agenda_html": _agenda_html(
+            request, meeting, audience=audience, is_manager=is_manager, has_seat=bool(seat), declaration=declaration
+        ),
+        "documents_html": documents_html,
+        "is_manager": is_manager,
         "show_joining_link": can_see_joining_link(user, meeting, presenting=bool(presenting)),
         "presenting": presenting,
         "seat": seat,
@@ -219,26 +294,13 @@ def _viewer_context(request, meeting: Meeting, shared: dict, *, now, response_fo
         "register_due": register_due,
         # The form whose input was rejected, for the error summary at the top of the page.
         "error_form": next((f for f in (response_form, declaration and declaration[1]) if f and f.errors), None),
-    } | documents.documents_context(meeting, user, now=now)
-
-
-def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
-    """Render the meeting page: the audience's shared agenda, then the viewer's own part.
-    `response_form` and `declaration` ((item id, form)) carry a member's rejected input back to
-    the page, beside the fields it belongs to."""
-    now = timezone.now()
-    audience = audience_for(request.user, meeting.body_id)
-    shared = agenda_for_audience(meeting, audience, agenda_visible=can_see_agenda(request.user, meeting))
-    context = {
-        "meeting": meeting,
-        "papers_late": meeting.papers_are_late(now),
-        "restricted": Visibility.RESTRICTED,
-        **shared,
     }
-    context |= _viewer_context(request, meeting, shared, now=now, response_form=response_form, declaration=declaration)
-    return render(request, "meetings/meeting_detail.html", context)
+    response = render(request, "meetings/meeting_detail.html", context)
+    response.do_not_store = documents_pending
+    return response
 
 
+@public_page("partners", "meetings", "documents")
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     return _meeting_page(request, meeting)
@@ -298,18 +360,6 @@ def item_declare(request, pk):
 
 
 # --- Papers ----------------------------------------------------------------------------------
-
-
-def _file_response(file, *, filename: str, content_type: str | None = None, private: bool):
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    if private:
-        # Shared caches must never keep a file meant for some viewers only.
-        patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _is_public(item: AgendaItem, paper: Paper) -> bool:
@@ -508,6 +558,7 @@ def action_update(request, pk):
     )
 
 
+@public_page("partners", "meetings", "documents")
 def decision_list(request):
     form = DecisionFilterForm(request.GET or None)
     decisions = decisions_visible_to(request.user)
@@ -556,6 +607,7 @@ def forward_plan_propose(request):
     return render(request, "meetings/forward_plan_propose.html", {"form": form})
 
 
+@public_page("partners", "meetings", "documents")
 def declaration_list(request):
     """The register of interests declared at meetings, newest first, filtered by body."""
     body_slug = request.GET.get("body", "")
@@ -634,6 +686,7 @@ def interest_register(request):
 # --- Seminars (public) -----------------------------------------------------------------------
 
 
+@public_page("partners", "meetings", "documents")
 def seminar_list(request):
     seminars = Seminar.objects.annotate(file_count=Count("files")).order_by("-held_on", "pk")
     page = Paginator(seminars, SEMINARS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -644,6 +697,7 @@ def seminar_list(request):
     )
 
 
+@public_page("partners", "meetings", "documents")
 def seminar_detail(request, slug):
     seminar = get_object_or_404(Seminar.objects.prefetch_related("files"), slug=slug)
     return render(

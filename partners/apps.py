@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-PROJECT_APPS = ["partners", "meetings", "strategy", "funding"]
+PROJECT_APPS = ["partners", "meetings", "strategy", "funding", "news"]
 
 
 def ensure_programme_manager_group(sender, using="default", **kwargs):
@@ -19,9 +19,29 @@ def ensure_programme_manager_group(sender, using="default", **kwargs):
     group.permissions.add(*permissions)
 
 
+def count_enrolment_as_use(sender, request, user, authenticator, **kwargs):
+    """Setting up an authenticator app means entering a code from it: this session has used the
+    second factor (allauth records sign-in and re-authentication codes, not the enrolment one)."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
+
+
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partners and people"
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_added
+
         post_migrate.connect(ensure_programme_manager_group, sender=self)
+        authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
+
+        from diz_portal.caching import watch
+
+        # What the partner pages show; a person's sign-in bookkeeping changes nothing shown.
+        for name in ("Organisation", "GoverningBody", "Membership", "Partnership"):
+            watch(self.get_model(name), ["partners"])
+        watch(self.get_model("User"), ["partners"], ignore_fields={"last_login", "password"})

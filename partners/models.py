@@ -88,6 +88,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def save(self, *args, **kwargs):
+        password_set = self._password is not None and self.has_usable_password()
+        super().save(*args, **kwargs)
+        if password_set:
+            # Whatever route set it (invitation, password reset, the admin, a command), an open
+            # invitation has nothing left to do and must not work as a second way in.
+            self.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     @property
     def is_programme_manager(self) -> bool:
         from partners.permissions import is_programme_manager
@@ -511,5 +519,12 @@ class Partnership(models.Model):
 
     @classmethod
     def current(cls) -> Partnership:
+        """The partnership (read on every page, so kept in the cache until a partner record changes)."""
+        from diz_portal.caching import cached_value
+
+        return cached_value("partnership", ["partners"], cls._load)
+
+    @classmethod
+    def _load(cls) -> Partnership:
         partnership = cls.objects.order_by("pk").first()
         return partnership or cls(name="Partnership portal", short_name="Portal")

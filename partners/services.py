@@ -142,6 +142,8 @@ def find_invitation(*, pk: int, token: str) -> Invitation | None:
     invitation = Invitation.objects.select_related("user").filter(pk=pk).first()
     if invitation is None or not invitation.token_matches(token) or not invitation.is_usable:
         return None
+    if invitation.user.has_usable_password():  # set another way: the link has nothing left to do
+        return None
     return invitation
 
 
@@ -152,13 +154,15 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
         if not invitation.is_usable:
             raise ValidationError("This invitation has already been used or has expired.")
         user = invitation.user
-        user.set_password(password)
+        if user.has_usable_password():
+            raise ValidationError("This invitation has already been used or has expired.")
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        user.set_password(password)  # User.save closes any other open invitation
         user.save(update_fields=["password"])
         EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True, primary=True)
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
     return user
 
 

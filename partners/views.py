@@ -1,7 +1,6 @@
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from diz_portal.caching import public_page
 from partners import services
 from partners.forms import (
     AcceptInvitationForm,
@@ -29,6 +29,7 @@ from partners.permissions import (
     get_organisation_for_user,
     get_person_for_management,
     has_second_factor,
+    holds_manager_role,
     is_programme_manager,
     programme_manager_required,
 )
@@ -49,6 +50,7 @@ def _apply_form_errors(form, error: ValidationError):
 # --- Public pages ----------------------------------------------------------------------------
 
 
+@public_page("partners")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -65,12 +67,14 @@ def directory(request):
     )
 
 
+@public_page("partners")
 def organisation_detail(request, slug):
     organisation = get_organisation_for_user(request.user, slug)
     seats = organisation.memberships.current().with_people().ordered_by_role()
     return render(request, "partners/organisation_detail.html", {"organisation": organisation, "seats": seats})
 
 
+@public_page("partners")
 def body_list(request):
     bodies = GoverningBody.objects.annotate(
         member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
@@ -78,6 +82,7 @@ def body_list(request):
     return render(request, "partners/body_list.html", {"bodies": bodies})
 
 
+@public_page("partners")
 def body_detail(request, slug):
     body = get_body_for_user(request.user, slug)
     seats = list(body.memberships.current().with_people().ordered_by_role())
@@ -113,7 +118,8 @@ def dashboard(request):
             "past": past,
             "deputising": deputising,
             "today": today,
-            "needs_mfa": is_programme_manager(request.user) and not has_second_factor(request.user),
+            "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
+            "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
         }
         | member_dashboard(request.user),
     )
@@ -129,9 +135,9 @@ def accept_invitation(request, pk, token):
             user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["password1"])
         except ValidationError:
             return render(request, "partners/invitation_invalid.html", status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your password is set and you are signed in.")
-        return redirect("partners:dashboard")
+        # Never signed in from here: signing in is allauth's, with its second factor and limits.
+        messages.success(request, f"Your password is set. Sign in with {user.email} and your new password.")
+        return redirect("account_login")
     return render(request, "partners/accept_invitation.html", {"form": form, "invitation": invitation})
 
 

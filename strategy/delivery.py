@@ -296,19 +296,25 @@ def ranked_ideas(ideas, weights: CriteriaWeights | None = None) -> list[RankedId
     """Ideas with their scores (prefetched: `ideas` is one query and its scores another), the mean
     of each criterion, the weighted total (the sum of weight × mean) and the spread between
     scorers, highest weighted total first; unscored ideas last."""
-    weights = (weights or CriteriaWeights.current()).as_dict()
-    ranked = []
-    for idea in ideas.prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("scorer"))):
-        scores = list(idea.scores.all())
-        row = RankedIdea(idea=idea, scores=scores)
-        if scores:
-            row.means = {name: statistics.fmean(getattr(s, name) for s in scores) for name in CRITERIA_NAMES}
-            row.weighted_total = round(sum(weights[n] * row.means[n] for n in CRITERIA_NAMES), 2)
-            totals = [s.total for s in scores]
-            row.spread = max(totals) - min(totals)
-        ranked.append(row)
+    weights = weights or CriteriaWeights.current()
+    ranked = [
+        rank(idea, list(idea.scores.all()), weights)
+        for idea in ideas.prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("scorer")))
+    ]
     ranked.sort(key=lambda r: (not r.scores, -r.weighted_total, r.idea.title))
     return ranked
+
+
+def rank(idea: Idea, scores: list[Score], weights: CriteriaWeights) -> RankedIdea:
+    """One idea's means, weighted total and spread, from its scores."""
+    row = RankedIdea(idea=idea, scores=scores)
+    if scores:
+        values = weights.as_dict()
+        row.means = {name: statistics.fmean(getattr(s, name) for s in scores) for name in CRITERIA_NAMES}
+        row.weighted_total = round(sum(values[n] * row.means[n] for n in CRITERIA_NAMES), 2)
+        totals = [s.total for s in scores]
+        row.spread = max(totals) - min(totals)
+    return row
 
 
 def promote_idea(*, idea: Idea, workstream: Workstream, lead_organisation: Organisation, by) -> Project:

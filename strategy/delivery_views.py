@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
+from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus
 from partners.models import Partnership
 from partners.permissions import programme_manager_required
 from strategy import delivery, documents
-from strategy.caching import public_cache
 from strategy.delivery_forms import (
     IdeaForm,
     MilestoneChangeForm,
@@ -48,7 +49,6 @@ from strategy.models import (
     ProjectPartner,
     Rag,
     Risk,
-    Score,
     Stage,
     Workstream,
     financial_year,
@@ -76,7 +76,7 @@ def _aim_text(aims, number: int) -> str:
     return aims[number - 1] if 0 < number <= len(aims) else ""
 
 
-@public_cache
+@public_page("strategy", "partners")
 def project_list(request):
     form = ProjectFilterForm(request.GET or None)
     projects = projects_for(request.user).for_lists().order_by("title")
@@ -101,18 +101,36 @@ def project_list(request):
     )
 
 
-@public_cache
+@public_page("strategy", "partners")
 def project_detail(request, slug):
     project = get_project_for_user(request.user, slug)
     partner_view = is_partner(request.user)
-    milestones = list(project.milestones.all())
-    updates = list(project.updates.select_related("posted_by").prefetch_related("milestones_met", "milestones_slipped"))
+
+    def build() -> dict:
+        return {
+            "project": project,
+            "aim": _aim_text(_aims(), project.workstream.aim),
+            "roles": list(project.partner_roles.select_related("organisation")),
+            "milestones": list(project.milestones.all()),
+            "updates": list(
+                project.updates.select_related("posted_by").prefetch_related("milestones_met", "milestones_slipped")
+            ),
+            "partner_view": partner_view,
+        }
+
+    # What every viewer of an audience sees alike (the summary, milestones and the progress trail)
+    # is kept; the buttons, the RAID log and the history are the viewer's own.
+    body = caching.fragment(
+        request,
+        "project-body",
+        (project.pk, partner_view),
+        ["strategy", "partners"],
+        "strategy/projects/_body.html",
+        build,
+    )
     context = {
         "project": project,
-        "aim": _aim_text(_aims(), project.workstream.aim),
-        "roles": list(project.partner_roles.select_related("organisation")),
-        "milestones": milestones,
-        "updates": updates,
+        "body": body,
         "partner_view": partner_view,
         "can_update": can_update_project(request.user, project),
         "is_pm": is_programme_manager(request.user),
@@ -226,7 +244,7 @@ def _roadmap_year(request) -> int:
         return financial_year(timezone.localdate())
 
 
-@public_cache
+@public_page("strategy", "partners")
 def roadmap(request):
     year = _roadmap_year(request)
     if not 2000 <= year <= 2100:
@@ -306,7 +324,8 @@ def idea_new(request):
 def idea_detail(request, pk):
     idea = get_idea_for_user(request.user, pk)
     scorer = can_score_ideas(request.user)
-    mine = Score.objects.filter(idea=idea, scorer=request.user).first() if scorer else None
+    scores = list(idea.scores.select_related("scorer"))
+    mine = next((s for s in scores if s.scorer_id == request.user.pk), None)
     initial = {}
     if mine:
         for name, _label, _question in CRITERIA:
@@ -327,7 +346,7 @@ def idea_detail(request, pk):
         else:
             messages.success(request, "Your scores are saved.")
             return redirect("projects:idea", pk=idea.pk)
-    ranked = delivery.ranked_ideas(Idea.objects.filter(pk=idea.pk))[0]
+    ranked = delivery.rank(idea, scores, CriteriaWeights.current())
     return render(
         request,
         "strategy/ideas/detail.html",
@@ -337,7 +356,7 @@ def idea_detail(request, pk):
             "criteria": CRITERIA,
             "form": form,
             "promote_form": PromoteForm() if is_programme_manager(request.user) and idea.status == "proposed" else None,
-            "project": Project.objects.filter(from_idea=idea).first(),
+            "project": getattr(idea, "promoted_project", None),
             "changes": idea.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )
@@ -425,7 +444,7 @@ def _project_rows() -> list[dict]:
     return rows
 
 
-@public_cache
+@public_page("strategy", "partners")
 def projects_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="projects.csv"'
@@ -435,7 +454,7 @@ def projects_csv(request):
     return response
 
 
-@public_cache
+@public_page("strategy", "partners")
 def projects_json(request):
     body = {
         "description": "The partnership's public projects. No personal data.",

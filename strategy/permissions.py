@@ -60,6 +60,8 @@ def represented_organisation_ids(user) -> set[int]:
 
 
 def can_record_for(user, organisation: Organisation) -> bool:
+    if getattr(user, "organisation_id", None) == organisation.pk:
+        return True  # works for it: no need to look at seats
     return is_programme_manager(user) or organisation.pk in represented_organisation_ids(user)
 
 
@@ -199,4 +201,4 @@ def get_idea_for_user(user, pk: int):
 
     if not is_partner(user):
         raise Http404
-    return get_object_or_404(Idea.objects.select_related("organisation", "proposed_by"), pk=pk)
+    return get_object_or_404(Idea.objects.select_related("organisation", "proposed_by", "promoted_project"), pk=pk)

@@ -261,6 +261,7 @@ class Adoption:
     current: StrategyVersion | None  # the latest final version
     target: StrategyVersion | None  # the version endorsements must be of (the last material one)
     standings: list[Standing] = field(default_factory=list)
+    rows: dict[int, list[Endorsement]] = field(default_factory=dict)  # every row, by organisation
 
     @property
     def endorsed_count(self) -> int:
@@ -329,7 +330,9 @@ def adoption(strategy: Strategy, *, statuses: set[str] | None = None) -> Adoptio
             )
         )
     standings.sort(key=lambda s: s.organisation.name)
-    return Adoption(strategy=strategy, versions=versions, current=current, target=target, standings=standings)
+    return Adoption(
+        strategy=strategy, versions=versions, current=current, target=target, standings=standings, rows=grouped
+    )
 
 
 # --- Recording an endorsement ----------------------------------------------------------------

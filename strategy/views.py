@@ -22,11 +22,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from partners.models import Organisation, Partnership
 from strategy import documents, services
-from strategy.caching import public_cache
 from strategy.forms import AmendmentRequestForm, EndorsementForm
 from strategy.models import (
     ENDORSABLE_VERSION_STATUSES,
@@ -59,7 +59,7 @@ def _aims(version: StrategyVersion | None) -> list[str]:
     return [aims[n - 1] for n in version.aims if 0 < n <= len(aims)]
 
 
-@public_cache
+@public_page("strategy", "partners")
 def index(request):
     strategy = get_strategy(request.user)
     state = services.adoption(strategy, statuses=version_statuses_for(request.user) & PUBLIC)
@@ -80,7 +80,7 @@ def index(request):
     )
 
 
-@public_cache
+@public_page("strategy", "partners")
 def version_detail(request, label):
     version = get_version_for_user(request.user, label)
     visible = sorted(versions_for(request.user, version.strategy), key=lambda v: v.sort_key)
@@ -110,7 +110,7 @@ def version_document(request, label):
     return response
 
 
-@public_cache
+@public_page("strategy", "partners")
 def diff(request, old, new):
     before = get_version_for_user(request.user, old)
     after = get_version_for_user(request.user, new)
@@ -156,11 +156,12 @@ def evidence(request, pk):
 def partner(request, slug):
     organisation = get_organisation_for_recording(request.user, slug)
     strategy = get_strategy(request.user)
-    versions = strategy.versions.filter(status__in=ENDORSABLE_VERSION_STATUSES)
     state = services.adoption(strategy)
+    versions = [v for v in reversed(state.versions) if v.status in ENDORSABLE_VERSION_STATUSES]
     standing = state.standing_of(organisation.pk)
     row = standing.endorsement if standing else None
-    initial = {"version": (row.version if row and row.version.can_be_endorsed else state.current)}
+    chosen = row.version if row and row.version.can_be_endorsed else state.current
+    initial = {"version": chosen.pk if chosen else None}
     if row is not None:
         initial |= {
             field: getattr(row, field)
@@ -191,10 +192,7 @@ def partner(request, slug):
         else:
             messages.success(request, f"{organisation.name}'s endorsement is recorded.")
             return redirect("strategy:partner", slug=organisation.slug)
-    rows = list(
-        Endorsement.objects.filter(organisation=organisation, version__strategy=strategy).select_related("version")
-    )
-    rows.sort(key=lambda e: e.version.sort_key, reverse=True)
+    rows = sorted(state.rows.get(organisation.pk, []), key=lambda e: e.version.sort_key, reverse=True)
     history = (
         Endorsement.history.filter(organisation_id=organisation.pk)
         .select_related("history_user", "version")
@@ -326,7 +324,7 @@ def _evidence_link(request, endorsement: Endorsement) -> str:
     return ""
 
 
-@public_cache
+@public_page("strategy", "partners")
 def feed(request):
     strategy = get_strategy(request.user)
     partnership = Partnership.current()
@@ -399,7 +397,7 @@ def _open_data_rows(request) -> list[dict]:
     return rows
 
 
-@public_cache
+@public_page("strategy", "partners")
 def endorsements_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="endorsements.csv"'
@@ -409,7 +407,7 @@ def endorsements_csv(request):
     return response
 
 
-@public_cache
+@public_page("strategy", "partners")
 def endorsements_json(request):
     rows = _open_data_rows(request)
     body = {

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 
-from partners.permissions import PROGRAMME_MANAGER_GROUP
+from diz_portal import caching
+from partners.permissions import PROGRAMME_MANAGER_GROUP, SECOND_FACTOR_VERIFIED
 from tests.factories import GoverningBodyFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 ALICE_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -57,6 +58,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing cached by one test reaches the next (its database rows were rolled back without
+    any signal): a new epoch makes every earlier key unreachable, without flushing the Redis
+    database the Celery broker shares."""
+    caching._down_until = 0.0
+    caching.bump_all()
+
+
 @pytest.fixture
 def harlow(db):
     return OrganisationFactory(name="Harlow District Council", slug="harlow-district-council", org_id="GB-LAE-HAR")
@@ -84,6 +94,9 @@ def alice(db, harlow):
     user = UserFactory(email="alice@example.org", name="Alice Able", organisation=harlow, is_staff=True)
     user.groups.add(Group.objects.get(name=PROGRAMME_MANAGER_GROUP))
     TOTP.activate(user, ALICE_TOTP_SECRET)
+    # As the programme manager acting in a session that used her code (what a request's user is
+    # after `sign_in`); tests that call rules and use-cases directly act as her.
+    setattr(user, SECOND_FACTOR_VERIFIED, True)
     return user
 
 
@@ -111,16 +124,17 @@ def cast(alice, bob, carol, dave):
     return {"alice": alice, "bob": bob, "carol": carol, "dave": dave}
 
 
-def sign_in(client, user, *, reauthenticated=True):
+def sign_in(client, user, *, reauthenticated=True, code=True):
     """Sign in as `user`, as if they had just typed their password (and code). With
     `reauthenticated`, also as if they had just confirmed it again, which allauth asks for before
-    sensitive actions; tests of that prompt pass False."""
+    sensitive actions; tests of that prompt pass False. `code=False`: a session that has not used
+    the second factor (as one that got past it would be)."""
     client.force_login(user)
     request = RequestFactory().get("/")
     request.session, request.user = client.session, user
     record_authentication(request, user, method="password", email=user.email, reauthenticated=reauthenticated or None)
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp:
+    if totp and code:
         record_authentication(request, user, method="mfa", type="totp", id=totp.pk)
     request.session.save()
     return client

@@ -14,6 +14,10 @@ from tests.conftest import sign_in
 from tests.funding.matrix import MATRIX as FUNDING_MATRIX
 from tests.meetings.matrix import MATRIX as MEETINGS_MATRIX
 from tests.meetings.matrix import meetings_world
+from tests.news.matrix import ROWS as NEWS_MATRIX
+from tests.news.matrix import news_world
+from tests.reports.matrix import MATRIX as REPORTS_MATRIX
+from tests.reports.matrix import reports_world
 from tests.strategy.matrix import ROWS as STRATEGY_MATRIX
 from tests.strategy.matrix import strategy_world
 from tests.support.matrix import LOGIN, REDIRECT, ROLES, everyone, pm_only, pm_only_else, signed_in
@@ -75,6 +79,8 @@ MATRIX = {
 MATRIX |= MEETINGS_MATRIX
 MATRIX |= FUNDING_MATRIX
 MATRIX |= STRATEGY_MATRIX
+MATRIX |= REPORTS_MATRIX
+MATRIX |= NEWS_MATRIX
 # The Django admin's own pages (one per model and action) are walked as one group: the admin is
 # for staff with a second factor, and every other visitor is sent to sign in.
 ADMIN_SAMPLE = ["admin:index", "admin:partners_organisation_changelist", "admin:partners_membership_changelist"]
@@ -123,6 +129,8 @@ def world(cast, board, harlow, broxbourne, alice, settings):
         }
         | meetings_world(cast=cast, board=board, harlow=harlow)
         | strategy_world(cast=cast, harlow=harlow, broxbourne=broxbourne)
+        | reports_world(board=board)
+        | news_world()
     )
 
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from funding import services
 from funding.models import Funder, GoDecision, Opportunity, Stage
-from tests.support.matrix import LOGIN, everyone
+from tests.support.matrix import LOGIN, everyone, pm_only
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -58,7 +58,25 @@ def records(w) -> dict:
         agreement=SimpleUploadedFile("agreement.pdf", PDF),
         by=alice,
     )
-    w["funding"] = {"bid": bid, "award": award, "contribution": contribution, "version": document.versions.get()}
+    claim = services.add_claim(award=award, period="Q1", due_on=date(2020, 6, 30), amount=Decimal("50.00"), by=alice)
+    allocation = services.add_allocation(
+        award=award,
+        organisation=harlow,
+        amount=Decimal("20.00"),
+        purpose="Delivery",
+        allocated_on=date(2020, 3, 1),
+        by=alice,
+    )
+    report = services.add_report(award=award, title="Monitoring return", due_on=date(2020, 7, 31), by=alice)
+    w["funding"] = {
+        "bid": bid,
+        "award": award,
+        "contribution": contribution,
+        "version": document.versions.get(),
+        "claim": claim,
+        "allocation": allocation,
+        "report": report,
+    }
     return w["funding"]
 
 
@@ -75,4 +93,29 @@ MATRIX: dict = {
     "funding:agreement": (_pk("award"), READERS),
     "funding:document_version": (_pk("version"), READERS),
     "funding:letter": (_pk("contribution"), READERS),
+    "funding:pipeline": (None, READERS),
+    "funding:bids": (None, READERS),
+    "funding:figures": (None, READERS),
+    "manage_funding:dashboard": (None, pm_only()),
+    "manage_funding:funder_create": (None, pm_only()),
+    "manage_funding:funder_edit": (lambda w: {"pk": records(w)["bid"].opportunity.funder_id}, pm_only()),
+    "manage_funding:opportunity_create": (None, pm_only()),
+    "manage_funding:opportunity_edit": (lambda w: {"pk": records(w)["bid"].opportunity_id}, pm_only()),
+    "manage_funding:opportunity_decide": (lambda w: {"pk": records(w)["bid"].opportunity_id}, pm_only()),
+    "manage_funding:bid_create": (None, pm_only()),
+    "manage_funding:bid_edit": (_pk("bid"), pm_only()),
+    "manage_funding:bid_sign_off": (_pk("bid"), pm_only()),
+    "manage_funding:bid_move": (_pk("bid"), pm_only()),
+    "manage_funding:contribution_add": (_pk("bid"), pm_only()),
+    "manage_funding:contribution_edit": (_pk("contribution"), pm_only()),
+    "manage_funding:document_add": (_pk("bid"), pm_only()),
+    "manage_funding:document_replace": (lambda w: {"pk": records(w)["version"].document_id}, pm_only()),
+    "manage_funding:award_create": (_pk("bid"), pm_only()),
+    "manage_funding:award_edit": (_pk("award"), pm_only()),
+    "manage_funding:claim_add": (_pk("award"), pm_only()),
+    "manage_funding:claim_edit": (_pk("claim"), pm_only()),
+    "manage_funding:allocation_add": (_pk("award"), pm_only()),
+    "manage_funding:allocation_edit": (_pk("allocation"), pm_only()),
+    "manage_funding:report_add": (_pk("award"), pm_only()),
+    "manage_funding:report_edit": (_pk("report"), pm_only()),
 }

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from meetings import documents, services
 from meetings.models import (
@@ -386,7 +387,9 @@ def test_publishing_queues_the_documents_and_returns_at_once(
     docs = list(documents.documents_for(meeting))
     assert {d.kind for d in docs} == set(documents.PUBLICATION_KINDS)
     assert {d.status for d in docs} == {DocumentStatus.QUEUED}
-    assert len(callbacks) == len(documents.PUBLICATION_KINDS)
+    # (Besides the cache stamps being replaced on commit, which is not work.)
+    builds = [c for c in callbacks if getattr(c, "func", None) is not caching._replace_stamps]
+    assert len(builds) == len(documents.PUBLICATION_KINDS)
     html = page_text(pm_client.get(response["Location"]))
     assert "The agenda is published." in html
     assert "Meeting pack: agenda and papers (members' version, with restricted items)" in html

@@ -59,7 +59,8 @@ PM_PAGES = [
 
 @pytest.mark.parametrize(("name", "kwargs"), PUBLIC_PAGES)
 def test_public_pages_make_a_constant_number_of_queries(client, grow, name, kwargs):
-    assert_constant_queries(client, reverse(name, kwargs=kwargs), grow, bound=8)
+    # The sitemap asks each kind of public page once (news and past newsletters too).
+    assert_constant_queries(client, reverse(name, kwargs=kwargs), grow, bound=10 if name == "sitemap" else 8)
 
 
 def test_the_dashboard_makes_a_constant_number_of_queries(client, grow, cast):

@@ -50,7 +50,6 @@ def test_an_agenda_whose_papers_are_due_is_listed_to_publish_until_it_is(client,
 def test_panels_of_apps_not_built_yet_say_so(client, world):
     sign_in(client, world["alice"])
     html = page(client, reverse("manage:index"))
-    assert "Funding bids, awards and claims are not in the portal yet" in html
     assert "The strategy, endorsements and the delivery plan are not in the portal yet" in html
 
 

@@ -24,7 +24,7 @@ def consultation(v1, alice, django_capture_on_commit_callbacks):
 def test_a_warm_public_page_makes_no_queries(client, routes, name):
     url = reverse(name)
     client.get(url)
-    assert count_queries(client, url)[0] == 0
+    assert count_queries(client, url, cold=False)[0] == 0
 
 
 def test_a_recorded_endorsement_shows_at_once(client, routes, v1, bob, harlow, django_capture_on_commit_callbacks):
@@ -47,16 +47,6 @@ def test_a_cached_public_page_never_reaches_a_partner_and_a_partners_page_never_
     assert "Partners-only words." not in client.get(url).content.decode()
 
 
-def test_a_visitor_with_a_message_waiting_gets_their_own_page_and_it_is_not_kept(client, routes, bob):
-    url = reverse("strategy:index")
-    client.get(url)  # a copy in the cache
-    sign_in(client, bob)
-    client.post(reverse("account_logout"))
-    assert "You have signed out" in client.get(url).content.decode()
-    assert "You have signed out" not in client.get(url).content.decode()
-    assert count_queries(client, url)[0] == 0
-
-
 def test_public_project_pages_are_cached_and_a_new_update_shows_at_once(
     client, project, bob, django_capture_on_commit_callbacks
 ):
@@ -66,7 +56,7 @@ def test_public_project_pages_are_cached_and_a_new_update_shows_at_once(
 
     url = project.get_absolute_url()
     client.get(url)
-    assert count_queries(client, url)[0] == 0
+    assert count_queries(client, url, cold=False)[0] == 0
     with django_capture_on_commit_callbacks(execute=True):
         delivery.post_update(
             project=project, by=bob, period="month", period_start=timezone.localdate(), rag="green", narrative="News!"

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import GeneratedDocument
 from meetings.models import (
     LONDON,
@@ -177,7 +178,10 @@ class Command(BaseCommand):
     def handle(self, *args, scale: int, **options):
         if scale < 0:
             raise CommandError("--scale must be 0 or more.")
+        # Rows are bulk-written without signals: every cached page goes when the seeding commits.
+        caching.bump_all()
         with transaction.atomic():
+            transaction.on_commit(caching.bump_all)
             deleted = self.delete_previous()
             if deleted:
                 self.stdout.write(f"Deleted earlier bench rows: {deleted}.")

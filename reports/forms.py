@@ -1,0 +1,32 @@
+from django import forms
+
+from diz_portal.forms import Form
+from reports import periods
+from reports.models import ReportKind
+from reports.services import QUARTERLY, periods_for
+
+
+class ReportRequestForm(Form):
+    kind = forms.ChoiceField(label="Report", choices=ReportKind.choices)
+    period = forms.CharField(
+        label="Period",
+        help_text="The highlight and endorsement reports cover a quarter of the financial year; the funding "
+        "and partner engagement reports a whole financial year.",
+        widget=forms.Select,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        quarters = [(p.key, p.label.capitalize()) for p in periods_for(ReportKind.HIGHLIGHT)]
+        years = [(p.key, p.label.capitalize()) for p in periods_for(ReportKind.FUNDING)]
+        self.fields["period"].widget.choices = [("Quarters", quarters), ("Financial years", years)]
+
+    def clean_period(self):
+        try:
+            return periods.parse(self.cleaned_data["period"])
+        except (ValueError, TypeError):
+            raise forms.ValidationError("Choose a quarter or a financial year from the list.") from None
+
+    @property
+    def quarterly_kinds(self):
+        return QUARTERLY

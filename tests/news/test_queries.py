@@ -1,0 +1,85 @@
+"""The public site's pages make the same number of queries with a little data and with much more:
+more news (with aims), issues, subscribers and deliveries, chairs and vice-chairs, district
+councils and seminars (tests/support/queries.py)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Seminar
+from news.models import Delivery, DeliveryStatus, Page, PublicationStatus
+from partners.models import Role
+from tests.conftest import sign_in
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.news.conftest import issue, news_item, subscriber
+from tests.support.queries import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(board, cast):
+    for slug in ["about", "privacy"]:
+        Page.objects.create(
+            slug=slug, title=slug, body="Text", status=PublicationStatus.PUBLISHED, published_at=timezone.now()
+        )
+    first = news_item("first", aims=[1])
+    sent = issue("first-issue")
+    sent.news_items.add(first)
+    reader = subscriber("reader@example.org")
+    # One of each from the start: an empty list is answered without a query.
+    Seminar.objects.create(
+        title="First", slug="first", held_on=timezone.localdate(), venue="Harlow", executive_report="r.pdf"
+    )
+    return {"item": first, "issue": sent, "subscriber": reader, "board": board, "cast": cast}
+
+
+@pytest.fixture
+def grow(world):
+    def grow():
+        for n in range(15):
+            item = news_item(f"more-{n}", aims=[1, 2], days_ago=n + 2)
+            news_item(f"draft-{n}", state="draft")
+            letter = issue(f"issue-{n}")
+            letter.news_items.add(item)
+            Delivery.objects.create(issue=letter, subscriber=world["subscriber"], status=DeliveryStatus.SENT)
+            subscriber(f"reader-{n}@example.org")
+            OrganisationFactory(org_type="district_council", population=1000 + n)
+            MembershipFactory(body=world["board"], person=UserFactory(), role=Role.VICE_CHAIR)
+            Seminar.objects.create(
+                title=f"Seminar {n}",
+                slug=f"seminar-{n}",
+                held_on=timezone.localdate() - timedelta(days=n),
+                venue="Harlow",
+                executive_report=f"seminars/report-{n}.pdf",
+            )
+
+    return grow
+
+
+PAGES = [
+    ("home", lambda w: {}),
+    ("news:about", lambda w: {}),
+    ("news:privacy", lambda w: {}),
+    ("news:list", lambda w: {}),
+    ("news:feed", lambda w: {}),
+    ("news:item", lambda w: {"slug": w["item"].slug}),
+    ("news:newsletter", lambda w: {}),
+    ("news:issue", lambda w: {"slug": w["issue"].slug}),
+    ("news:unsubscribe", lambda w: {"pk": w["subscriber"].pk, "token": w["subscriber"].token("manage")}),
+    ("news:my_data", lambda w: {"pk": w["subscriber"].pk, "token": w["subscriber"].token("manage")}),
+    ("sitemap", lambda w: {}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES, ids=[name for name, _ in PAGES])
+def test_public_pages_make_a_constant_number_of_queries(client, world, grow, name, kwargs):
+    assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow)
+
+
+@pytest.mark.parametrize("name,kwargs", PAGES[:3], ids=[name for name, _ in PAGES[:3]])
+def test_they_do_for_the_programme_manager_too(client, world, grow, name, kwargs):
+    sign_in(client, world["cast"]["alice"])
+    assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow)
