@@ -131,6 +131,32 @@ TARGETS: list[dict] = [
         "optional": True,
     },
     {"name": "endorsement tracker (manager)", "path": "/manage/strategy/", "login_as": MANAGER, "kind": "manager"},
+    # The delivery plan (issue 10).
+    {"name": "projects", "path": "/projects/", "kind": "public", "optional": True},
+    {"name": "project page", "path": "/projects/town-centre-wi-fi/", "kind": "public", "optional": True},
+    {"name": "projects open data", "path": "/open-data/projects.json", "kind": "public", "optional": True},
+    {"name": "roadmap", "path": "/projects/roadmap/", "kind": "public", "optional": True},
+    {
+        "name": "portfolio (member)",
+        "path": "/projects/portfolio/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {
+        "name": "ideas ranked (member)",
+        "path": "/projects/ideas/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {
+        "name": "project planning (manager)",
+        "path": "/manage/strategy/projects/town-centre-wi-fi/edit/",
+        "login_as": MANAGER,
+        "kind": "manager",
+        "optional": True,
+    },
     # The public site (issue 12).
     {"name": "about", "path": "/about/", "kind": "public", "optional": True},
     {"name": "news", "path": "/news/", "kind": "public", "optional": True},
