@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -157,6 +157,18 @@ def watch(model, topics: Iterable[str] | Callable, *, ignore_fields: Iterable[st
     uid = f"diz-caching-{model._meta.label}"
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
+
+
+def watch_m2m(through, topics: Iterable[str]) -> None:
+    """Bump the topics when rows are added to or removed from a many-to-many relation (a person
+    joining a group, a group gaining a permission), which saves no model."""
+    topics = list(topics)
+
+    def changed(sender, action, **kwargs):
+        if action in ("post_add", "post_remove", "post_clear"):
+            bump(*topics)
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"diz-caching-m2m-{through._meta.label}")
 
 
 def _key(kind: str, *parts) -> str:

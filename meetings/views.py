@@ -266,8 +266,14 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         register_due = caching.cached_value(
             ("register-due", user.pk, now.date()), ["meetings"], lambda: services.register_review_due(user)
         )
-        attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
-        declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
+        attendance, declarations = caching.cached_value(
+            ("my-answer", meeting.pk, user.pk),
+            ["meetings", "partners"],
+            lambda: (
+                Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first(),
+                list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item")),
+            ),
+        )
         if response_form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
             _seats, colleagues = services.people_of(meeting)
