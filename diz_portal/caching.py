@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -289,3 +290,13 @@ def cached_value(name: str, topics: Iterable[str], compute: Callable):
     if current is not None:
         _store(key, current, (value,), VALUE_TIMEOUT)
     return value
+
+
+ONLY_FOR = re.compile(r"<!--diz-only:([^>]*)-->(.*?)<!--/diz-only-->", re.S)
+
+
+def keep_only_for(html: str, keys: set[str]) -> str:
+    """Keep the parts of a shared fragment marked `<!--diz-only:KEY-->...<!--/diz-only-->` whose
+    KEY is one of `keys` (the viewer's), and drop the others: a link only its owner may follow,
+    in a table everyone else shares."""
+    return mark_safe(ONLY_FOR.sub(lambda m: m.group(2) if m.group(1) in keys else "", str(html)))  # noqa: S308
