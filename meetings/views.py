@@ -696,7 +696,16 @@ def interest_register(request):
     programme manager."""
     if not can_read_interest_register(request.user):
         raise Http404
-    return render(request, "meetings/interest_register.html", {"bodies": interest_register_by_body()})
+    # Everyone who may read it reads the same register (current seats: a matter of the day).
+    html = caching.fragment(
+        request,
+        "interest-register",
+        timezone.localdate(),
+        ["meetings", "partners"],
+        "meetings/_interest_register.html",
+        lambda: {"bodies": interest_register_by_body()},
+    )
+    return render(request, "meetings/interest_register.html", {"register_html": html})
 
 
 # --- Seminars (public) -----------------------------------------------------------------------
