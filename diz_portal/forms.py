@@ -74,9 +74,7 @@ class SaneLimits:
         for field in self.fields.values():
             if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
                 field.validators.append(within_sane_dates)
-            elif isinstance(field, forms.CharField) and (
-                field.max_length is None or field.max_length > FREE_TEXT_LIMIT
-            ):
+            elif isinstance(field, forms.CharField) and field.max_length is None:  # longer: said explicitly
                 field.max_length = FREE_TEXT_LIMIT
                 field.validators.append(
                     MaxLengthValidator(
