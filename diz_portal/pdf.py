@@ -23,6 +23,7 @@ import logging
 import mimetypes
 import re
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,8 @@ import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter, apply_configuration
+from pypdf.errors import LimitReachedError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -59,6 +61,19 @@ DAMAGED = "the file is damaged or is not a PDF"
 ENCRYPTED = "the file is password-protected"
 NO_PAGES = "the file has no pages"
 MISSING = "the file is missing"
+
+# Limits on what an uploaded paper may cost to read, enforced while it is read (a 126 KB file with
+# one 70 MB stream shared by 200 pages took 29 s to check and slowed every pack it went into).
+PAPER_MAX_PAGES = 300
+PAPER_MAX_STREAM_MB = 20  # any one stream, decompressed (pypdf stops decompressing past it)
+PAPER_MAX_CONTENT_MB = 60  # the pages' content, decompressed, counted for every page that shows it
+PACK_MAX_PAGES = 1500  # a whole pack: a paper that would take it past this is left out, named
+TOO_MANY_PAGES = "the file has {pages} pages: a paper can have at most {limit} pages"
+TOO_MUCH_CONTENT = (
+    "the file's pages hold more than {limit} MB of content once decompressed: a paper can hold at most {limit} MB"
+)
+TOO_SLOW = "checking the file took longer than {seconds:g} seconds: a paper must be quicker to read"
+PACK_TOO_LONG = "the pack would be longer than {limit} pages with this paper"
 
 CONTENTS_TEMPLATE = "pdf/contents.html"
 CONTENTS_TITLE = "Contents"
@@ -210,15 +225,59 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 @dataclass(frozen=True)
 class PdfCheck:
+    """`limit`: refused for going over one of the limits above (the reason names it).
+    `finished` False: the time allowed ran out first; nothing is known yet (check again with more
+    time, on a worker)."""
+
     ok: bool
     pages: int
     reason: str | None = None
+    limit: bool = False
+    finished: bool = True
 
 
 class _Unusable(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, limit: bool = False, unfinished: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.limit = limit
+        self.unfinished = unfinished
+
+
+def _stored_content_streams(page):
+    """The page's content streams, each with a key naming the stored object (None for a direct
+    one), without decoding them: a stream several pages (or one page several times) share is
+    the same object."""
+    raw = page.raw_get("/Contents") if "/Contents" in page else None
+    if raw is None:
+        return
+    items = raw.get_object() if isinstance(raw, IndirectObject) else raw
+    if isinstance(items, ArrayObject):
+        for item in items:
+            key = (item.idnum, item.generation) if isinstance(item, IndirectObject) else None
+            yield item.get_object(), key
+    else:
+        yield items, ((raw.idnum, raw.generation) if isinstance(raw, IndirectObject) else None)
+
+
+def _check_content(page, sizes: dict, total: int) -> int:
+    """Decompress the page's content streams (each stored one once), counting their size for this
+    page against PAPER_MAX_CONTENT_MB; return the new total."""
+    limit = PAPER_MAX_CONTENT_MB * 1_000_000
+    for stream, key in _stored_content_streams(page):
+        size = sizes.get(key) if key is not None else None
+        if size is None:
+            if not hasattr(stream, "get_data"):
+                raise _Unusable(DAMAGED)
+            size = len(stream.get_data())
+            if hasattr(stream, "decoded_self"):
+                stream.decoded_self = None  # measured: keep one stream in memory at a time
+            if key is not None:
+                sizes[key] = size
+        total += size
+        if total > limit:
+            raise _Unusable(TOO_MUCH_CONTENT.format(limit=PAPER_MAX_CONTENT_MB), limit=True)
+    return total
 
 
 class _DecodeErrors(logging.Handler):
@@ -240,7 +299,7 @@ class _DecodeErrors(logging.Handler):
             self.count += 1
 
 
-def _open_paper(source: bytes | str | Path, *, decode: bool = True) -> PdfReader:
+def _open_paper(source: bytes | str | Path, *, decode: bool = True, seconds: float | None = None) -> PdfReader:
     """Open a paper and check everything a pack needs from it, or raise _Unusable with a reason.
 
     Checks the whole file once, up front (each page's size, and that its content streams
@@ -249,27 +308,48 @@ def _open_paper(source: bytes | str | Path, *, decode: bool = True) -> PdfReader
     not a plain PDF, and the pack would either break or carry someone's restrictions. Images and
     fonts are not decoded (that would cost far more than it finds). With `decode` False the
     content streams are not decompressed either: for a paper already checked at upload.
+
+    The limits (PAPER_MAX_PAGES, PAPER_MAX_STREAM_MB, PAPER_MAX_CONTENT_MB and `seconds`) are
+    enforced while reading: decompression stops at the stream limit, a stream shared by many
+    pages is decompressed once, and the clock is looked at page by page.
     """
+    deadline = time.monotonic() + seconds if seconds is not None else None
+    stream_limit = PAPER_MAX_STREAM_MB * 1_000_000
     decode_errors = _DecodeErrors()
     filters_logger = logging.getLogger("pypdf.filters")
     filters_logger.addHandler(decode_errors)
     try:
-        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
-        if reader.is_encrypted:
-            raise _Unusable(ENCRYPTED)
-        if len(reader.pages) == 0:
-            raise _Unusable(NO_PAGES)
-        for page in reader.pages:
-            box = page.cropbox
-            if float(box.width) == 0 or float(box.height) == 0:
-                raise _Unusable(DAMAGED)
-            contents = page.get_contents() if decode else None
-            if contents is not None:
-                contents.get_data()
-            if decode_errors.count:
-                raise _Unusable(DAMAGED)
+        with apply_configuration(
+            zlib_maximum_output_length=stream_limit,
+            lzw_maximum_output_length=stream_limit,
+            run_length_maximum_output_length=stream_limit,
+            brotli_maximum_output_length=stream_limit,
+            array_based_stream_maximum_output_length=stream_limit,
+        ):
+            reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
+            if reader.is_encrypted:
+                raise _Unusable(ENCRYPTED)
+            pages = len(reader.pages)
+            if pages == 0:
+                raise _Unusable(NO_PAGES)
+            if pages > PAPER_MAX_PAGES:
+                raise _Unusable(TOO_MANY_PAGES.format(pages=pages, limit=PAPER_MAX_PAGES), limit=True)
+            sizes: dict = {}
+            total = 0
+            for page in reader.pages:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise _Unusable(TOO_SLOW.format(seconds=seconds), limit=True, unfinished=True)
+                box = page.cropbox
+                if float(box.width) == 0 or float(box.height) == 0:
+                    raise _Unusable(DAMAGED)
+                if decode:
+                    total = _check_content(page, sizes, total)
+                if decode_errors.count:
+                    raise _Unusable(DAMAGED)
     except _Unusable:
         raise
+    except LimitReachedError as exc:
+        raise _Unusable(TOO_MUCH_CONTENT.format(limit=PAPER_MAX_STREAM_MB), limit=True) from exc
     except FileNotFoundError as exc:
         raise _Unusable(MISSING) from exc
     except Exception as exc:  # pypdf raises many kinds of error for broken files: all mean the same
@@ -279,17 +359,20 @@ def _open_paper(source: bytes | str | Path, *, decode: bool = True) -> PdfReader
     return reader
 
 
-def inspect_pdf(data: bytes) -> PdfCheck:
+def inspect_pdf(data: bytes, *, seconds: float | None = None) -> PdfCheck:
     """Can this upload go into a pack? Same verdict and reason `build_pack` would give.
 
     `ok` is False with a human reason ("the file is damaged or is not a PDF", "the file is
-    password-protected", "the file has no pages") for a file a pack would leave out. Reads the
-    whole file; never raises for bad bytes.
+    password-protected", "the file has no pages", or a limit it goes over, named) for a file a
+    pack would leave out. With `seconds`, gives up when they are spent: `finished` is False
+    (nothing known yet; a worker checks again with more time). Never raises for bad bytes.
     """
     try:
-        reader = _open_paper(data)
+        reader = _open_paper(data, seconds=seconds)
     except _Unusable as exc:
-        return PdfCheck(ok=False, pages=0, reason=exc.reason)
+        if exc.unfinished:
+            return PdfCheck(ok=False, pages=0, reason=exc.reason, limit=True, finished=False)
+        return PdfCheck(ok=False, pages=0, reason=exc.reason, limit=exc.limit)
     return PdfCheck(ok=True, pages=len(reader.pages))
 
 
@@ -382,7 +465,12 @@ def _collect_cycles_once(build):
 
 @_collect_cycles_once
 def build_pack(
-    *, title: str, sections: Sequence[Section], contents: bool = True, number_pages: bool = True
+    *,
+    title: str,
+    sections: Sequence[Section],
+    contents: bool = True,
+    number_pages: bool = True,
+    max_pages: int = PACK_MAX_PAGES,
 ) -> PackResult:
     """Put sections together, in order, into one PDF.
 
@@ -399,6 +487,8 @@ def build_pack(
     - Bookmarks: one per section, nested by `level` under the closest earlier section of a
       smaller level (a paper under its agenda item), plus one for the contents.
     - The document title is `title`.
+    - At most `max_pages` pages of sections (the contents aside): a paper that would take the pack
+      past them is left out and listed in `skipped`, the limit named.
 
     Only a paper's pages and its bookmarks come across (the bookmarks under the paper's own),
     with their links and annotations: not its form-field definitions (the fields still show as they look) or document-level scripts.
@@ -418,10 +508,18 @@ def build_pack(
     laid_out = _lay_out_html_sections(sections, font_config)
     # Every section in order, with the part it became (None when skipped): for the bookmarks.
     placed: list[tuple[Section, _Part | None]] = []
+    pages_so_far = 0
     for section in sections:
         part = laid_out.get(id(section)) or _prepare(section, skipped)
+        if part is not None and part.reader is not None and pages_so_far + part.page_count > max_pages:
+            # The pack's page budget: the paper that would break it is left out, and named.
+            reason = PACK_TOO_LONG.format(limit=max_pages)
+            logger.warning("Left %r (%s) out of a pack: %s", section.title, section.key, reason)
+            skipped.append(Skipped(key=section.key, title=section.title, reason=reason))
+            part = None
         placed.append((section, part))
         if part is not None:
+            pages_so_far += part.page_count
             parts.append(part)
     if not parts:
         return PackResult(pdf=b"", page_count=0, included=[], skipped=skipped)

@@ -258,6 +258,10 @@ LOGGING = {
 BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
 # Meeting papers: the largest upload accepted.
 PAPER_MAX_BYTES = envint("PAPER_MAX_MB", 20) * 1_000_000
+# Checking an uploaded PDF (diz_portal.pdf's limits): this long in the web request, then on a
+# worker with PAPER_CHECK_WORKER_SECONDS, the paper shown as being checked meanwhile.
+PAPER_CHECK_REQUEST_SECONDS = float(os.environ.get("PAPER_CHECK_REQUEST_SECONDS") or 0.5)
+PAPER_CHECK_WORKER_SECONDS = float(os.environ.get("PAPER_CHECK_WORKER_SECONDS") or 30)
 # Word, ODF and PowerPoint papers are converted to PDF (LibreOffice, on a worker) within this time.
 PAPER_CONVERSION_TIMEOUT = envint("PAPER_CONVERSION_TIMEOUT", 120)
 # What the partnership calls its public seminar series.

@@ -469,10 +469,16 @@ class PaperVersion(models.Model):
         return self.extension in CONVERTIBLE_EXTENSIONS
 
     @property
+    def being_checked(self) -> bool:
+        """A PDF whose check took longer than a web request may: a worker is checking it."""
+        return self.is_pdf and self.page_count is None and not self.problem
+
+    @property
     def pack_pdf(self):
-        """The file the pack binds: the PDF itself, or the PDF made from an office document."""
+        """The file the pack binds: the PDF itself once checked, or the PDF made from an office
+        document."""
         if self.is_pdf:
-            return self.file
+            return None if self.being_checked else self.file
         return self.rendition or None
 
 

@@ -619,20 +619,56 @@ def _add_version(*, paper: Paper, upload, by) -> PaperVersion:
         is_late=meeting.papers_are_late(),
         after_publication=meeting.is_published,
     )
+    being_checked = False
     if extension == "pdf":
         from diz_portal.pdf import inspect_pdf
 
-        check = inspect_pdf(upload.read())
+        check = inspect_pdf(upload.read(), seconds=settings.PAPER_CHECK_REQUEST_SECONDS)
         upload.seek(0)
+        if check.limit and check.finished:
+            raise ValidationError(
+                "This file cannot be used: %(reason)s.", code="over_limit", params={"reason": check.reason}
+            )
+        # Not finished in the time a request may take: a worker checks it (check_paper_version).
+        being_checked = not check.finished
         version.page_count = check.pages if check.ok else None
-        version.problem = "" if check.ok else (check.reason or "The PDF cannot be read.")
+        version.problem = "" if check.ok or being_checked else (check.reason or "The PDF cannot be read.")
     version.file.save(upload.name, upload, save=False)
     try:
         version.save()
     except Exception:
         version.file.delete(save=False)  # no orphan file for a row that was never written
         raise
+    if being_checked:
+        from meetings.tasks import check_paper_version
+
+        enqueue(check_paper_version, version.pk)
     return version
+
+
+def check_paper_version(*, version_id: int) -> str:
+    """The worker's check of a PDF that took too long to check in the web request: the same limits,
+    more time. Records the page count or the problem (a limit named), then rebuilds the meeting's
+    documents. Safe to run twice: a version already checked is left alone."""
+    from diz_portal.pdf import inspect_pdf
+
+    with transaction.atomic():
+        version = PaperVersion.objects.select_for_update().select_related("paper__item").filter(pk=version_id).first()
+        if version is None or version.extension != "pdf" or version.page_count or version.problem:
+            return "checked already"
+        with version.file.open("rb") as handle:
+            check = inspect_pdf(handle.read(), seconds=settings.PAPER_CHECK_WORKER_SECONDS)
+        if check.ok:
+            version.page_count = check.pages
+        else:
+            version.problem = check.reason or "The PDF cannot be read."
+        version.save(update_fields=["page_count", "problem"])
+    meeting = Meeting.objects.get(pk=version.paper.item.meeting_id)
+    if meeting.is_published:
+        from meetings import documents
+
+        documents.request_documents(meeting=meeting, reason="a paper's check finished")
+    return "ok" if check.ok else "refused"
 
 
 def _ensure_open_for_papers(item: AgendaItem, by) -> None:

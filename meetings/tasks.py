@@ -14,6 +14,13 @@ def convert_paper_version(version_id: int) -> str:
     return conversion.convert_version(version_id=version_id)
 
 
+@shared_task(**RETRYING, soft_time_limit=90, time_limit=120)
+def check_paper_version(version_id: int) -> str:
+    from meetings import services
+
+    return services.check_paper_version(version_id=version_id)
+
+
 @shared_task
 def requeue_stale_documents() -> int:
     """Periodic sweep: documents queued while the broker was down, or left building by a dead worker."""
