@@ -38,6 +38,9 @@ TOPICS = ["partners", "meetings", "documents", "invitations", "strategy", "fundi
 
 # Visits closer together than this are one look: reloading the page must not empty "new papers".
 LOOK_GAP = timedelta(minutes=30)
+# Within this, a visit is a reload and is not written down (a row write per page view costs more
+# than the minute's precision is worth).
+TOUCH_EVERY = timedelta(minutes=1)
 ATTENDANCE_YEAR = timedelta(days=365)
 
 # What a panel says while the part of the portal it reports on is not built yet, by feature.
@@ -319,6 +322,8 @@ def look(user, now: datetime | None = None) -> datetime | None:
     if last is None:
         LastLook.objects.create(user=user, seen_at=now)
         return None
+    if now - last.seen_at < TOUCH_EVERY:
+        return last.previous  # a reload: nothing to write
     if now - last.seen_at > LOOK_GAP:
         last.previous = last.seen_at
     last.seen_at = now
