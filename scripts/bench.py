@@ -131,6 +131,32 @@ TARGETS: list[dict] = [
         "optional": True,
     },
     {"name": "endorsement tracker (manager)", "path": "/manage/strategy/", "login_as": MANAGER, "kind": "manager"},
+    # The delivery plan (issue 10).
+    {"name": "projects", "path": "/projects/", "kind": "public", "optional": True},
+    {"name": "project page", "path": "/projects/town-centre-wi-fi/", "kind": "public", "optional": True},
+    {"name": "projects open data", "path": "/open-data/projects.json", "kind": "public", "optional": True},
+    {"name": "roadmap", "path": "/projects/roadmap/", "kind": "public", "optional": True},
+    {
+        "name": "portfolio (member)",
+        "path": "/projects/portfolio/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {
+        "name": "ideas ranked (member)",
+        "path": "/projects/ideas/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {
+        "name": "project planning (manager)",
+        "path": "/manage/strategy/projects/town-centre-wi-fi/edit/",
+        "login_as": MANAGER,
+        "kind": "manager",
+        "optional": True,
+    },
     # The public site (issue 12).
     {"name": "about", "path": "/about/", "kind": "public", "optional": True},
     {"name": "news", "path": "/news/", "kind": "public", "optional": True},
@@ -145,12 +171,39 @@ TARGETS: list[dict] = [
         "kind": "member",
     },
     {"name": "Board reports (member)", "path": "/reports/board/", "login_as": MEMBER, "kind": "member"},
+    # Funding (issue 11).
+    {"name": "funding secured", "path": "/funding/", "kind": "public", "optional": True},
+    {"name": "360Giving open data", "path": "/open-data/360giving.json", "kind": "public", "optional": True},
+    {
+        "name": "funding pipeline (manager)",
+        "path": "/funding/pipeline/",
+        "login_as": MANAGER,
+        "kind": "manager",
+        "optional": True,
+    },
+    {
+        "name": "funding figures (member)",
+        "path": "/funding/figures/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {"name": "bids table (member)", "path": "/funding/bids/", "login_as": MEMBER, "kind": "member", "optional": True},
+    {
+        "name": "award page (member)",
+        "path": "/funding/awards/{funding_award}/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
 ]
 # Later issues add their pages here with the same kinds (`"optional": True` while a page may be
 # missing: it is reported as not available instead of failing).
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
 FACTS: dict[str, str] = {
+    # The demo's published award (the LFFN one).
+    "funding_award": "Award.objects.published().order_by('pk').values_list('pk', flat=True).first()",
     "busiest_body": (
         "GoverningBody.objects.annotate("
         "n=Count('memberships', filter=Q(memberships__in=Membership.objects.current()))"
@@ -168,6 +221,7 @@ FACTS: dict[str, str] = {
 FACTS["latest_news"] = "NewsItem.objects.live().order_by('-published_at').values_list('slug', flat=True).first()"
 FACTS_PRELUDE = (
     "from django.db.models import Count, Q\n"
+    "from funding.models import Award\n"
     "from meetings.models import Meeting\n"
     "from news.models import NewsItem\n"
     "from partners.models import GoverningBody, Membership, Organisation\n"
@@ -904,6 +958,8 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
         log("no load_demo command yet: skipping the demo partnership")
     log(f"seeding bench data at scale {args.scale}")
     manage(env, "seed_bench", "--scale", str(args.scale))
+    if has_command(env, "seed_bench_funding"):
+        manage(env, "seed_bench_funding", "--scale", str(args.scale))
     targets = prepare_targets(env, args.only)
     first = measure(env, args, wrk, targets)
     rows, failures = first["rows"], list(first["failures"])
