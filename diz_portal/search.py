@@ -279,7 +279,7 @@ def search(query: str, user) -> list[dict]:
                     url=kind.url(record),
                     text="",
                     rank=float(record.search_rank or 0),
-                    snippet=highlight(_text_of(record, kind) or title, terms),
+                    snippet=highlight(text, terms) if (text := _text_of(record, kind)) else mark_safe(""),
                 )
             )
             results[-1].title_html = highlight(title, terms)
