@@ -14,6 +14,10 @@ class NewsConfig(AppConfig):
             watch(self.get_model(name), ["news"])
         _announce_strategy_and_funding_changes()
 
+        from diz_portal import search
+
+        search.connect_signals()  # the site search's index (news.SearchEntry) follows every change
+
 
 def _announce_strategy_and_funding_changes():
     """The home page and the sitemap (cached under the "funding" topic) show funding secured. The
