@@ -44,10 +44,14 @@ app.conf.beat_schedule = {
         "task": "meetings.tasks.send_action_chasers",
         "schedule": crontab(hour=9, minute=30, day_of_week="mon"),
     },
-    "requeue-stale-endorsement-kits": {"task": "strategy.tasks.requeue_stale_kits", "schedule": 60.0},
+    "requeue-stale-strategy-documents": {"task": "strategy.tasks.requeue_stale_documents", "schedule": 60.0},
     "send-overdue-endorsement-reminders": {
         "task": "strategy.tasks.send_overdue_endorsement_reminders",
         "schedule": crontab(hour=9, minute=15),
+    },
+    "send-project-update-reminders": {
+        "task": "strategy.tasks.send_update_reminders",
+        "schedule": crontab(hour=9, minute=20),
     },
     "resume-unfinished-newsletters": {"task": "news.tasks.resume_unfinished_issues", "schedule": 60.0},
     "delete-unconfirmed-subscribers": {

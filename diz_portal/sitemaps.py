@@ -20,6 +20,7 @@ class StaticSitemap(Sitemap):
             "meetings:list",
             "meetings:decisions",
             "meetings:seminars",
+            "funding:secured",
             "accessibility",
             "news:about",
             "news:privacy",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("manage/meetings/", include("meetings.manage_urls")),
     path("manage/funding/", include("funding.manage_urls")),
     path("", include("strategy.urls")),
+    path("", include("strategy.projects_urls")),
     path("manage/strategy/", include("strategy.manage_urls")),
     path("manage/site/", include("news.manage_urls")),
     path("manage/", include("partners.manage_urls")),

@@ -1,12 +1,15 @@
-"""The endorsement kit: for each partner, a draft committee report to take through its own decision
-route, in the shape of the seed report (Recommendations/Decisions Required, Report, Resource
-Implications, Legal and Governance Implications, Consultation Undertaken, Background Papers, Risk
-Management), as a Word document the officer edits and as a PDF.
+"""The documents workers build for the strategy:
 
-A request records two GeneratedDocument rows for the partner's endorsement row (queued) and queues
-a build; `build` is what the worker runs. It is safe to run twice: an unchanged kit is not built
-again, and a rebuilt one replaces its file. The sweep (`requeue_stale_kits`, beat) picks up kits
-queued while the broker was down, or left building by a worker that died."""
+- the endorsement kit: for each partner, a draft committee report to take through its own decision
+  route, in the shape of the seed report (Recommendations/Decisions Required, Report, Resource
+  Implications, Legal and Governance Implications, Consultation Undertaken, Background Papers, Risk
+  Management), as a Word document the officer edits and as a PDF;
+- the delivery plan's roadmap by financial-year quarter, as a PDF (public and partners' versions).
+
+A request records GeneratedDocument rows (queued) and queues a build; `build` is what the worker
+runs. It is safe to run twice: an unchanged document is not built again, and a rebuilt one replaces
+its file. The sweep (`requeue_stale_documents`, beat) picks up documents queued while the broker
+was down, or left building by a worker that died."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from django.utils.text import slugify
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.queue import enqueue, send_task_now
 from partners.models import Partnership
-from strategy.models import Endorsement
+from strategy.models import Endorsement, Strategy
 
 KIT_KINDS = ["kit:docx", "kit:pdf"]
 KIT_NAMES = {"kit:docx": "Word document (to edit)", "kit:pdf": "PDF"}
@@ -150,7 +153,7 @@ def kit_documents(endorsement: Endorsement) -> list[GeneratedDocument]:
 
 
 def request_kit(*, endorsement: Endorsement) -> list[GeneratedDocument]:
-    from strategy.tasks import build_kit
+    from strategy.tasks import build_document
 
     content_type = ContentType.objects.get_for_model(Endorsement)
     requested = []
@@ -163,26 +166,52 @@ def request_kit(*, endorsement: Endorsement) -> list[GeneratedDocument]:
             document.requested_at = timezone.now()
             document.error = ""
             document.save(update_fields=["status", "requested_at", "error"])
-        enqueue(build_kit, document.pk)
+        enqueue(build_document, document.pk)
         requested.append(document)
     return requested
 
 
 def build(*, document_id: int) -> str:
-    """Build one kit document. Returns "built", "unchanged" or "gone". On an error marks it failed
-    (and re-raises so the task retries); a worker that dies leaves it building for the sweep."""
+    """Build one document (a kit or a roadmap). Returns "built", "unchanged" or "gone". On an error
+    marks it failed (and re-raises so the task retries); a worker that dies leaves it building for
+    the sweep."""
+    document = GeneratedDocument.objects.filter(pk=document_id).select_related("content_type").first()
+    if document is None:
+        return "gone"
+    if document.content_type.model == "strategy":
+        return _build(document_id, _roadmap_inputs)
+    return _build(document_id, _kit_inputs)
+
+
+def _kit_inputs(document):
+    endorsement = (
+        Endorsement.objects.select_related("organisation", "version__strategy").filter(pk=document.object_id).first()
+    )
+    if endorsement is None:
+        return None
+
+    def render():
+        kit = kit_content(endorsement)
+        if document.kind == "kit:docx":
+            return render_docx(kit), None, "docx"
+        result = render_pdf(kit)
+        return result.pdf, result.page_count, "pdf"
+
+    name = f"endorsement-kit-{slugify(endorsement.organisation.name)}-{endorsement.version.label}"
+    return fingerprint(endorsement, document.kind), render, name
+
+
+def _build(document_id: int, inputs) -> str:
+    """Build a document from its `inputs`: (fingerprint, render, file name), or None if its record
+    is gone. An unchanged document is not built again; a rebuilt one replaces its file."""
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().filter(pk=document_id).first()
         if document is None:
             return "gone"
-        endorsement = (
-            Endorsement.objects.select_related("organisation", "version__strategy")
-            .filter(pk=document.object_id)
-            .first()
-        )
-        if endorsement is None:
+        found = inputs(document)
+        if found is None:
             return "gone"
-        current = fingerprint(endorsement, document.kind)
+        current, render, base_name = found
         if document.status == DocumentStatus.READY and document.fingerprint == current and document.file:
             return "unchanged"
         document.status = DocumentStatus.BUILDING
@@ -190,12 +219,7 @@ def build(*, document_id: int) -> str:
         document.attempts += 1
         document.save(update_fields=["status", "started_at", "attempts"])
     try:
-        kit = kit_content(endorsement)
-        if document.kind == "kit:docx":
-            data, pages, extension = render_docx(kit), None, "docx"
-        else:
-            result = render_pdf(kit)
-            data, pages, extension = result.pdf, result.page_count, "pdf"
+        data, pages, extension = render()
     except Exception as error:
         GeneratedDocument.objects.filter(pk=document.pk).update(
             status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
@@ -205,7 +229,7 @@ def build(*, document_id: int) -> str:
         document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
         old_name = document.file.name if document.file else ""
         document.version += 1
-        name = f"endorsement-kit-{slugify(endorsement.organisation.name)}-{endorsement.version.label}-v{document.version}.{extension}"
+        name = f"{base_name}-v{document.version}.{extension}"
         document.file.save(name, ContentFile(data), save=False)
         document.status = DocumentStatus.READY
         document.fingerprint = current
@@ -218,11 +242,79 @@ def build(*, document_id: int) -> str:
     return "built"
 
 
-def requeue_stale_kits() -> int:
+def requeue_stale_documents() -> int:
+    """Kits and roadmaps queued while the broker was down, or left building by a dead worker."""
     from meetings.documents import stale_document_ids
-    from strategy.tasks import build_kit
+    from strategy.tasks import build_document
 
-    ids = stale_document_ids(model=Endorsement)
+    ids = stale_document_ids(model=Endorsement) + stale_document_ids(model=Strategy)
     for pk in ids:
-        send_task_now(build_kit, pk)
+        send_task_now(build_document, pk)
     return len(ids)
+
+
+# --- The roadmap as a PDF --------------------------------------------------------------------
+
+
+def _roadmap_kind(year: int, audience: str) -> str:
+    return f"roadmap:{year}:{audience}"
+
+
+def roadmap_document(year: int, audience: str) -> GeneratedDocument | None:
+    strategy = Strategy.current()
+    if strategy is None:
+        return None
+    return GeneratedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Strategy),
+        object_id=strategy.pk,
+        kind=_roadmap_kind(year, audience),
+    ).first()
+
+
+def request_roadmap(*, year: int, audience: str) -> GeneratedDocument | None:
+    from strategy.tasks import build_document
+
+    strategy = Strategy.current()
+    if strategy is None:
+        return None
+    document, _ = GeneratedDocument.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Strategy),
+        object_id=strategy.pk,
+        kind=_roadmap_kind(year, audience),
+    )
+    if document.status != DocumentStatus.QUEUED:
+        document.status = DocumentStatus.QUEUED
+        document.requested_at = timezone.now()
+        document.error = ""
+        document.save(update_fields=["status", "requested_at", "error"])
+    enqueue(build_document, document.pk)
+    return document
+
+
+def _roadmap_inputs(document):
+    from strategy.delivery import roadmap, roadmap_quarters
+    from strategy.models import Project
+
+    _name, year, audience = document.kind.split(":")
+    year = int(year)
+    projects = Project.objects.all() if audience == "partners" else Project.objects.public()
+    rows = roadmap(projects, year)
+    quarters = roadmap_quarters(year)
+    data = [
+        [
+            row.workstream.title,
+            [[(m.title, m.project.title, str(m.due_date), m.status) for m in cell] for cell in row.cells],
+        ]
+        for row in rows
+    ]
+    current = hashlib.sha256(json.dumps({"kind": document.kind, "rows": data}, sort_keys=True).encode()).hexdigest()
+    title = f"Roadmap, financial year {year}/{(year + 1) % 100:02d}"
+
+    def render():
+        from diz_portal.pdf import build_tagged_pdf
+
+        context = {"rows": rows, "quarters": quarters, "title": title, "partnership": Partnership.current()}
+        result = build_tagged_pdf(html=render_to_string("pdf/strategy/roadmap.html", context), title=title)
+        return result.pdf, result.page_count, "pdf"
+
+    return current, render, f"roadmap-fy{year}-{audience}"

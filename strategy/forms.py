@@ -16,10 +16,12 @@ class VersionChoiceField(forms.ModelChoiceField):
 
 
 class EndorsementForm(Form):
-    version = VersionChoiceField(
-        queryset=StrategyVersion.objects.none(),
-        empty_label=None,
-        error_messages={"required": "Choose the version the decision is about."},
+    version = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": "Choose the version the decision is about.",
+            "invalid_choice": "Select a valid choice: only a consultation or final version can be endorsed.",
+        },
     )
     status = forms.ChoiceField(choices=EndorsementStatus.choices, widget=forms.RadioSelect)
     deciding_body = forms.CharField(
@@ -49,9 +51,14 @@ class EndorsementForm(Form):
         label="Or upload an extract (PDF)", required=False, error_messages={"empty": "The file is empty."}
     )
 
-    def __init__(self, *args, versions, **kwargs):
+    def __init__(self, *args, versions: list[StrategyVersion], **kwargs):
+        """`versions`: those that may be endorsed (already loaded: the page has them)."""
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = versions
+        self._versions = {v.pk: v for v in versions}
+        self.fields["version"].choices = [(v.pk, f"{v.label} ({v.get_status_display().lower()})") for v in versions]
+
+    def clean_version(self):
+        return self._versions[self.cleaned_data["version"]]
 
 
 class AmendmentRequestForm(Form):

@@ -170,3 +170,75 @@ def send_overdue_reminders(*, today=None) -> int:
                 body=body,
             )
     return sent
+
+
+# --- The delivery plan -----------------------------------------------------------------------
+
+REPORTING_STAGES = ["assessment", "experimentation", "scaling", "bau"]
+
+
+def next_board_meeting(today):
+    """The Board's meeting a week from `today`, if there is one: updates are chased then. Which body
+    the portfolio reports to is a setting (its code), as bodies are data."""
+    from datetime import timedelta
+
+    from meetings.models import Meeting, MeetingStatus
+
+    code = getattr(settings, "PORTFOLIO_BODY_CODE", "BRD")
+    day = today + timedelta(days=7)
+    return (
+        Meeting.objects.filter(body__code=code, starts_at__date=day)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("body")
+        .first()
+    )
+
+
+def projects_missing_an_update(today):
+    """Projects being delivered with no update for this month (nor this quarter)."""
+    from strategy.delivery import period_start_for
+    from strategy.models import Project
+
+    month, quarter = period_start_for("month", today), period_start_for("quarter", today)
+    return (
+        Project.objects.filter(stage__in=REPORTING_STAGES)
+        .exclude(updates__period="month", updates__period_start=month)
+        .exclude(updates__period="quarter", updates__period_start=quarter)
+        .select_related("lead_person", "lead_organisation")
+        .order_by("pk")
+    )
+
+
+def send_update_reminders(*, today=None) -> int:
+    """A week before the Board meets: each project lead whose update for the period is missing is
+    asked for it, once per project and meeting. A project with no named lead asks its lead
+    organisation's officers."""
+    today = today or timezone.localdate()
+    meeting = next_board_meeting(today)
+    if meeting is None:
+        return 0
+    partnership = Partnership.current()
+    sent = 0
+    for project in projects_missing_an_update(today):
+        if project.lead_person_id and project.lead_person.is_active:
+            people = [project.lead_person]
+        else:
+            people = list(User.objects.filter(organisation=project.lead_organisation, is_active=True).order_by("pk"))
+        for person in people:
+            body = render_to_string(
+                "strategy/email/update_reminder.txt",
+                {
+                    "person": person,
+                    "project": project,
+                    "meeting": meeting,
+                    "link": _url("projects:update", slug=project.slug),
+                    "partnership": partnership,
+                },
+            )
+            sent += send_once(
+                key=f"strategy.update-reminder:{project.pk}:meeting:{meeting.pk}:user:{person.pk}",
+                to=person.email,
+                subject=subject(f"{project.title}: your progress update for the {meeting.body.name}"),
+                body=body,
+            )
+    return sent

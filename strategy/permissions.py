@@ -60,6 +60,8 @@ def represented_organisation_ids(user) -> set[int]:
 
 
 def can_record_for(user, organisation: Organisation) -> bool:
+    if getattr(user, "organisation_id", None) == organisation.pk:
+        return True  # works for it: no need to look at seats
     return is_programme_manager(user) or organisation.pk in represented_organisation_ids(user)
 
 
@@ -122,3 +124,81 @@ def get_endorsement_for_kit(user, pk: int) -> Endorsement:
     if not can_record_for(user, endorsement.organisation):
         raise Http404
     return endorsement
+
+
+# --- The delivery plan -----------------------------------------------------------------------
+
+IDEA_SCORERS_GROUP = "Idea scorers"
+
+
+def can_update_project(user, project) -> bool:
+    """Progress and the RAID log: the lead organisation's officers, or the programme manager."""
+    return is_programme_manager(user) or (
+        getattr(user, "is_authenticated", False) and user.organisation_id == project.lead_organisation_id
+    )
+
+
+def can_score_ideas(user) -> bool:
+    """The programme manager, or a named scorer (a member of the "Idea scorers" group)."""
+    if is_programme_manager(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_diz_scores_ideas", None)
+    if cached is None:
+        cached = user._diz_scores_ideas = user.groups.filter(name=IDEA_SCORERS_GROUP).exists()
+    return cached
+
+
+def projects_for(user):
+    from strategy.models import Project
+
+    return Project.objects.visible_to(user)
+
+
+def get_project_for_user(user, slug: str):
+    """Public projects for everyone; partners-only projects for partners."""
+    return get_object_or_404(
+        projects_for(user).select_related("workstream", "lead_organisation", "lead_person"), slug=slug
+    )
+
+
+def get_project_for_update(user, slug: str):
+    project = get_project_for_user(user, slug)
+    if not can_update_project(user, project):
+        raise Http404
+    return project
+
+
+def get_project_for_management(user, slug: str):
+    from strategy.models import Project
+
+    if not is_programme_manager(user):
+        raise Http404
+    return get_object_or_404(Project.objects.select_related("workstream", "lead_organisation"), slug=slug)
+
+
+def get_milestone_for_management(user, pk: int):
+    from strategy.models import Milestone
+
+    if not is_programme_manager(user):
+        raise Http404
+    return get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
+
+
+def get_risk_for_update(user, pk: int):
+    from strategy.models import Risk
+
+    risk = get_object_or_404(Risk.objects.select_related("project"), pk=pk)
+    if not can_update_project(user, risk.project) or (not risk.project.is_public and not is_partner(user)):
+        raise Http404
+    return risk
+
+
+def get_idea_for_user(user, pk: int):
+    """Ideas are for partners signed in."""
+    from strategy.models import Idea
+
+    if not is_partner(user):
+        raise Http404
+    return get_object_or_404(Idea.objects.select_related("organisation", "proposed_by", "promoted_project"), pk=pk)

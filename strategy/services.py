@@ -261,6 +261,7 @@ class Adoption:
     current: StrategyVersion | None  # the latest final version
     target: StrategyVersion | None  # the version endorsements must be of (the last material one)
     standings: list[Standing] = field(default_factory=list)
+    rows: dict[int, list[Endorsement]] = field(default_factory=dict)  # every row, by organisation
 
     @property
     def endorsed_count(self) -> int:
@@ -329,7 +330,9 @@ def adoption(strategy: Strategy, *, statuses: set[str] | None = None) -> Adoptio
             )
         )
     standings.sort(key=lambda s: s.organisation.name)
-    return Adoption(strategy=strategy, versions=versions, current=current, target=target, standings=standings)
+    return Adoption(
+        strategy=strategy, versions=versions, current=current, target=target, standings=standings, rows=grouped
+    )
 
 
 # --- Recording an endorsement ----------------------------------------------------------------
@@ -427,8 +430,10 @@ def _note_if_all_endorsed(strategy_id: int, by) -> None:
         strategy.all_endorsed_version = state.target
         strategy.all_endorsed_at = timezone.now()
         _as(strategy, by).save(update_fields=["all_endorsed_version", "all_endorsed_at"])
+        from strategy.delivery import propose_launch_milestone
         from strategy.tasks import tell_managers_all_endorsed
 
+        propose_launch_milestone(strategy=strategy, by=by)
         enqueue(tell_managers_all_endorsed, strategy.pk, state.target.pk)
 
 

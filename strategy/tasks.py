@@ -5,14 +5,16 @@ from strategy import documents, notices
 
 
 @shared_task(**RETRYING, soft_time_limit=120, time_limit=150)
-def build_kit(document_id: int) -> str:
+def build_document(document_id: int) -> str:
+    """An endorsement kit (Word or PDF) or a roadmap PDF."""
     return documents.build(document_id=document_id)
 
 
 @shared_task
-def requeue_stale_kits() -> int:
-    """Periodic sweep: kits queued while the broker was down, or left building by a dead worker."""
-    return documents.requeue_stale_kits()
+def requeue_stale_documents() -> int:
+    """Periodic sweep: kits and roadmaps queued while the broker was down, or left building by a
+    dead worker."""
+    return documents.requeue_stale_documents()
 
 
 @shared_task(**RETRYING)
@@ -34,3 +36,9 @@ def tell_managers_all_endorsed(strategy_id: int, version_id: int) -> int:
 def send_overdue_endorsement_reminders() -> int:
     """Daily: partners whose scheduled decision date has passed with no outcome recorded."""
     return notices.send_overdue_reminders()
+
+
+@shared_task
+def send_update_reminders() -> int:
+    """Daily: a week before the Board meets, project leads whose progress update is missing."""
+    return notices.send_update_reminders()

@@ -156,11 +156,12 @@ def evidence(request, pk):
 def partner(request, slug):
     organisation = get_organisation_for_recording(request.user, slug)
     strategy = get_strategy(request.user)
-    versions = strategy.versions.filter(status__in=ENDORSABLE_VERSION_STATUSES)
     state = services.adoption(strategy)
+    versions = [v for v in reversed(state.versions) if v.status in ENDORSABLE_VERSION_STATUSES]
     standing = state.standing_of(organisation.pk)
     row = standing.endorsement if standing else None
-    initial = {"version": (row.version if row and row.version.can_be_endorsed else state.current)}
+    chosen = row.version if row and row.version.can_be_endorsed else state.current
+    initial = {"version": chosen.pk if chosen else None}
     if row is not None:
         initial |= {
             field: getattr(row, field)
@@ -191,10 +192,7 @@ def partner(request, slug):
         else:
             messages.success(request, f"{organisation.name}'s endorsement is recorded.")
             return redirect("strategy:partner", slug=organisation.slug)
-    rows = list(
-        Endorsement.objects.filter(organisation=organisation, version__strategy=strategy).select_related("version")
-    )
-    rows.sort(key=lambda e: e.version.sort_key, reverse=True)
+    rows = sorted(state.rows.get(organisation.pk, []), key=lambda e: e.version.sort_key, reverse=True)
     history = (
         Endorsement.history.filter(organisation_id=organisation.pk)
         .select_related("history_user", "version")

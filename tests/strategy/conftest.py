@@ -77,3 +77,39 @@ def endorse(organisation, version, by, **fields):
         "evidence_url": "https://democracy.example.org/decision/1",
     } | fields
     return services.record_endorsement(organisation=organisation, version=version, by=by, **values)
+
+
+# --- The delivery plan ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workstream(db, alice, harlow):
+    from strategy import delivery
+    from strategy.models import Workstream
+
+    return delivery.save_workstream(
+        workstream=Workstream(title="Connectivity", aim=1, lead_organisation=harlow, lead_person=alice), by=alice
+    )
+
+
+@pytest.fixture
+def project(workstream, alice, harlow):
+    from datetime import date
+
+    from strategy import delivery
+    from strategy.models import Project
+
+    return delivery.save_project(
+        project=Project(
+            title="Town Centre Wi-Fi",
+            summary="Free public Wi-Fi in the town centres.",
+            workstream=workstream,
+            lead_organisation=harlow,
+            stage="experimentation",
+            start_date=date(2024, 4, 1),
+            end_date=date(2026, 3, 31),
+            budget="120000.00",
+            spend="30000.00",
+        ),
+        by=alice,
+    )

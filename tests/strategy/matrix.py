@@ -37,6 +37,30 @@ ROWS = {
     "manage_strategy:version_consult": (lambda w: {"pk": w["strategy_draft"].pk}, pm_only(405)),
     "manage_strategy:version_publish": (lambda w: {"pk": w["strategy_draft"].pk}, pm_only(405)),
     "manage_strategy:amendment_answer": (lambda w: {"pk": w["amendment"].pk}, pm_only()),
+    # The delivery plan.
+    "projects:list": (None, everyone(200)),
+    "projects:project": (lambda w: {"slug": w["public_project"].slug}, everyone(200)),
+    "projects:update": (lambda w: {"slug": w["public_project"].slug}, HARLOW_ONLY),
+    "projects:risk_new": (lambda w: {"slug": w["public_project"].slug}, HARLOW_ONLY),
+    "projects:risk_edit": (lambda w: {"slug": w["public_project"].slug, "pk": w["risk"].pk}, HARLOW_ONLY),
+    "projects:portfolio": (None, signed_in(200)),
+    "projects:roadmap": (None, everyone(200)),
+    "projects:roadmap_pdf_request": (None, signed_in(405)),
+    "projects:roadmap_pdf": (lambda w: {"year": 2024}, everyone(404)),  # not made yet
+    "projects:ideas": (None, signed_in(200)),
+    "projects:idea_new": (None, signed_in(200)),
+    "projects:idea": (lambda w: {"pk": w["idea"].pk}, signed_in(200)),
+    "projects:idea_promote": (lambda w: {"pk": w["idea"].pk}, pm_only(405)),
+    "projects:projects_csv": (None, everyone(200)),
+    "projects:projects_json": (None, everyone(200)),
+    "manage_strategy:workstreams": (None, pm_only()),
+    "manage_strategy:workstream_edit": (lambda w: {"pk": w["public_project"].workstream_id}, pm_only()),
+    "manage_strategy:project_new": (None, pm_only()),
+    "manage_strategy:project_edit": (lambda w: {"slug": w["partners_project"].slug}, pm_only()),
+    "manage_strategy:milestone_add": (lambda w: {"slug": w["public_project"].slug}, pm_only()),
+    "manage_strategy:project_partner_add": (lambda w: {"slug": w["public_project"].slug}, pm_only(405)),
+    "manage_strategy:milestone_edit": (lambda w: {"pk": w["milestone"].pk}, pm_only()),
+    "manage_strategy:weights": (None, pm_only()),
 }
 
 
@@ -84,9 +108,45 @@ def strategy_world(*, cast, harlow, broxbourne) -> dict:
         kit.refresh_from_db()
     assert v10.pk
     return {
+        **delivery_world(cast=cast, harlow=harlow),
         "broxbourne": broxbourne,
         "harlow_endorsement": endorsement,
         "harlow_kit": kit,
         "strategy_draft": draft,
         "amendment": amendment,
     }
+
+
+def delivery_world(*, cast, harlow) -> dict:
+    """A public project led by Harlow (with a milestone and a risk), a partners-only one, an idea."""
+    from datetime import date
+
+    from strategy import delivery
+    from strategy.models import Project, Risk, Workstream
+
+    alice, bob = cast["alice"], cast["bob"]
+    workstream = delivery.save_workstream(
+        workstream=Workstream(title="Connectivity", aim=1, lead_organisation=harlow), by=alice
+    )
+    public = delivery.save_project(
+        project=Project(
+            title="Town Centre Wi-Fi",
+            workstream=workstream,
+            lead_organisation=harlow,
+            start_date=date(2024, 4, 1),
+            end_date=date(2026, 3, 31),
+        ),
+        by=alice,
+    )
+    private = delivery.save_project(
+        project=Project(
+            title="Member enquiries", workstream=workstream, lead_organisation=harlow, visibility="partners"
+        ),
+        by=alice,
+    )
+    milestone = delivery.add_milestone(project=public, title="Survey", due_date=date(2024, 6, 1), by=alice)
+    risk = delivery.save_risk(risk=Risk(project=public, description="Supplier delay", likelihood=3, impact=4), by=bob)
+    idea = delivery.propose_idea(
+        title="Transcription", problem="Slow minutes.", beneficiaries="Officers", sponsor="Head", by=bob
+    )
+    return {"public_project": public, "partners_project": private, "milestone": milestone, "risk": risk, "idea": idea}

@@ -45,3 +45,20 @@ def test_a_cached_public_page_never_reaches_a_partner_and_a_partners_page_never_
     assert "Partners-only words." in client.get(url).content.decode()
     client.logout()
     assert "Partners-only words." not in client.get(url).content.decode()
+
+
+def test_public_project_pages_are_cached_and_a_new_update_shows_at_once(
+    client, project, bob, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from strategy import delivery
+
+    url = project.get_absolute_url()
+    client.get(url)
+    assert count_queries(client, url, cold=False)[0] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.post_update(
+            project=project, by=bob, period="month", period_start=timezone.localdate(), rag="green", narrative="News!"
+        )
+    assert "News!" in client.get(url).content.decode()

@@ -3,10 +3,24 @@ material 1.1 in consultation, two amendment requests; loaded twice without dupli
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partners import demo as partners_demo
 from strategy import demo, services
-from strategy.models import AmendmentRequest, Endorsement, Section, Strategy, StrategyVersion
+from strategy.models import (
+    AmendmentRequest,
+    Endorsement,
+    Idea,
+    Milestone,
+    ProgressUpdate,
+    Project,
+    Risk,
+    Score,
+    Section,
+    Strategy,
+    StrategyVersion,
+    Workstream,
+)
 
 
 @pytest.fixture
@@ -17,9 +31,9 @@ def loaded(db):
 
 
 def counts():
-    return [m.objects.count() for m in (Strategy, StrategyVersion, Section, Endorsement, AmendmentRequest)] + [
-        m.history.count() for m in (StrategyVersion, Endorsement, AmendmentRequest)
-    ]
+    models = (Strategy, StrategyVersion, Section, Endorsement, AmendmentRequest, Workstream, Project, Milestone)
+    models += (ProgressUpdate, Risk, Idea, Score)
+    return [m.objects.count() for m in models] + [m.history.count() for m in models]
 
 
 def test_loading_twice_duplicates_nothing(loaded):
@@ -56,3 +70,32 @@ def test_the_public_strategy_page_reads_the_demo(client, loaded):
 def test_every_evidence_link_is_on_example_org(loaded):
     links = Endorsement.objects.exclude(evidence_url="").values_list("evidence_url", flat=True)
     assert links and all(link.startswith("https://www.example.org/") for link in links)
+
+
+def test_the_demo_delivery_plan_has_the_seeds_projects_ideas_and_a_year_of_milestones(client, loaded):
+    from strategy import delivery
+    from strategy.models import financial_year
+
+    titles = set(Project.objects.values_list("title", flat=True))
+    for title in [
+        "DIZ-wide Common Asset Register",
+        "Town Centre Wi-Fi",
+        "Open Data Source",
+        "Living Smart At Home",
+        "District-led digital inclusion project",
+        "Ambulance and A&E design project",
+        "Local Full Fibre Network programme",
+        "Superfast broadband",
+        "Smart Place Seminars",
+        "Transcription",
+    ]:
+        assert title in titles
+    assert Idea.objects.count() == 6 and Score.objects.count() == 12
+    ranked = delivery.ranked_ideas(Idea.objects.all())
+    assert all(r.scorer_count == 2 for r in ranked)
+    rows = delivery.roadmap(Project.objects.all(), financial_year(timezone.localdate()))
+    assert all(any(row.cells[q] for row in rows) for q in range(4))  # four quarters of milestones
+    assert Project.objects.get(slug="town-centre-wi-fi").rag == "amber"
+    assert Milestone.objects.filter(project__slug="town-centre-wi-fi", title="Site survey").get().slipped_days == 31
+    page = client.get("/projects/").content.decode()
+    assert "Town Centre Wi-Fi" in page and "Transcription" not in page  # promoted ideas start partners-only

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from strategy import documents, services
-from strategy.tasks import build_kit, requeue_stale_kits
+from strategy.tasks import build_document, requeue_stale_documents
 from tests.strategy.conftest import TEXT_1_1, endorse, routes, strategy, v1  # noqa: F401 (fixtures)
 from tests.workers.conftest import wait_for
 
@@ -30,7 +30,7 @@ def test_a_worker_builds_the_kit_once_and_the_meetings_sweep_leaves_it_alone(wor
     text = "\n".join(p.text for p in Document(io.BytesIO(docx_kit.file.read())).paragraphs)
     assert "That Cabinet endorse the Digital Innovation Strategy, version 1.0." in text
     assert pdf_kit.file.read(4) == b"%PDF"
-    assert build_kit.delay(pdf_kit.pk).get(timeout=60) == "unchanged"
+    assert build_document.delay(pdf_kit.pk).get(timeout=60) == "unchanged"
     # A stale kit is swept back to its own builder, never to the meetings' one.
     GeneratedDocument.objects.filter(pk=pdf_kit.pk).update(
         status=DocumentStatus.QUEUED, requested_at=timezone.now() - timedelta(hours=1)
@@ -38,7 +38,7 @@ def test_a_worker_builds_the_kit_once_and_the_meetings_sweep_leaves_it_alone(wor
     from meetings.documents import stale_document_ids
 
     assert pdf_kit.pk not in stale_document_ids()
-    assert requeue_stale_kits.delay().get(timeout=30) == 1
+    assert requeue_stale_documents.delay().get(timeout=30) == 1
     assert wait_for(lambda: kits_ready(row), timeout=60)
 
 
