@@ -7,7 +7,7 @@ and their own level), then matched. On PostgreSQL the match is full-text search 
 configuration, titles weighted above bodies, ranked by ts_rank); elsewhere (SQLite) every word must
 appear in the title or text, ranked by where it appears. The matching words are highlighted in a
 snippet here, in Python, from escaped text: nothing a person typed is ever rendered as markup.
-Delivery-plan projects join once that app exists."""
+Delivery-plan projects: public ones for everyone, partners-only ones for partners (as /projects/)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from meetings.models import LEVELS_FOR, Action, AgendaItem, Decision, Minute, Mi
 from meetings.permissions import actions_visible_to, decisions_visible_to, member_body_ids
 from news.models import NewsItem, Page, SearchEntry
 from partners.permissions import is_partner_officer, is_programme_manager
-from strategy.models import PUBLIC_VERSION_STATUSES, Section, Strategy
+from strategy.models import PUBLIC_VERSION_STATUSES, Project, Section, Strategy
 
 PER_KIND = 10
 MAX_QUERY = 200
@@ -145,6 +145,15 @@ KINDS = [
         "text",
         lambda section: section.version.get_absolute_url(),
         lambda section: f"{section.heading} (strategy version {section.version.label})",
+    ),
+    Kind(
+        "projects",
+        "Projects",
+        Project,
+        lambda user: Project.objects.visible_to(user),
+        "title",
+        "summary",
+        lambda project: project.get_absolute_url(),
     ),
     Kind(
         "seminars",

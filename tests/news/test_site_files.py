@@ -91,7 +91,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, ali
     paths = sitemap_paths(client)
     for name in ["home", "news:about", "news:list", "news:newsletter", "news:privacy", "partners:directory",
                  "partners:bodies", "meetings:list", "meetings:decisions", "meetings:seminars", "accessibility",
-                 "funding:secured"]:  # fmt: skip
+                 "funding:secured", "projects:list"]:  # fmt: skip
         assert reverse(name) in paths, name
     for page in [live, sent, published, seminar, harlow, board]:
         assert page.get_absolute_url() in paths, page
