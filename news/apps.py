@@ -7,6 +7,7 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from diz_portal.caching import watch
+        from news import checks  # noqa: F401 -- registers the system checks
 
         # What public pages show: news, the pages' text, key facts and the newsletter's archive.
         # Subscribers and deliveries appear on no public page.
