@@ -292,6 +292,8 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         "is_manager": is_manager,
         "show_joining_link": can_see_joining_link(user, meeting, presenting=bool(presenting)),
         "presenting": presenting,
+        # After the meeting its papers are the programme manager's alone (permissions.may_change_papers).
+        "papers_open": is_manager or not meeting.has_ended(now),
         "seat": seat,
         "attendance": attendance,
         "declarations": declarations,
