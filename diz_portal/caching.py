@@ -28,13 +28,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -159,6 +160,18 @@ def watch(model, topics: Iterable[str] | Callable, *, ignore_fields: Iterable[st
     post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
 
 
+def watch_m2m(through, topics: Iterable[str]) -> None:
+    """Bump the topics when rows are added to or removed from a many-to-many relation (a person
+    joining a group, a group gaining a permission), which saves no model."""
+    topics = list(topics)
+
+    def changed(sender, action, **kwargs):
+        if action in ("post_add", "post_remove", "post_clear"):
+            bump(*topics)
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"diz-caching-m2m-{through._meta.label}")
+
+
 def _key(kind: str, *parts) -> str:
     digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
     return f"{kind}:{digest}"
@@ -277,3 +290,13 @@ def cached_value(name: str, topics: Iterable[str], compute: Callable):
     if current is not None:
         _store(key, current, (value,), VALUE_TIMEOUT)
     return value
+
+
+ONLY_FOR = re.compile(r"<!--diz-only:([^>]*)-->(.*?)<!--/diz-only-->", re.S)
+
+
+def keep_only_for(html: str, keys: set[str]) -> str:
+    """Keep the parts of a shared fragment marked `<!--diz-only:KEY-->...<!--/diz-only-->` whose
+    KEY is one of `keys` (the viewer's), and drop the others: a link only its owner may follow,
+    in a table everyone else shares."""
+    return mark_safe(ONLY_FOR.sub(lambda m: m.group(2) if m.group(1) in keys else "", str(html)))  # noqa: S308

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-WIDTH = 640
-LABEL_WIDTH = 230
+WIDTH = 760
+LABEL_WIDTH = 300
 VALUE_WIDTH = 60
+# Labels longer than this are cut short (with "…"): the table beside the chart has them whole.
+LABEL_CHARACTERS = 38
 BAR_HEIGHT = 20
 GAP = 8
 # GOV.UK colours; every segment also has its name in the legend and the table.
@@ -80,7 +82,8 @@ class BarChart:
             shown = f"{total:g}{self.unit}"
             drawn.append(
                 {
-                    "label": label if len(label) <= 34 else label[:33] + "…",
+                    "label": label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…",
+                    "label_x": LABEL_WIDTH - 8,
                     "y": y,
                     "text_y": y + BAR_HEIGHT - 5,
                     "rectangles": rectangles,

@@ -15,6 +15,9 @@ The module knows nothing about meetings: callers hand it titles, HTML and bytes.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import gc
 import io
 import logging
 import mimetypes
@@ -26,12 +29,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
-from pypdf.annotations import Link
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -40,6 +43,7 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     TextStringObject,
 )
 from weasyprint.text.fonts import FontConfiguration
@@ -70,6 +74,11 @@ NUMBER_COLOUR = "0.043 0.047 0.047"
 HELVETICA_WIDTHS = {"P": 667, "a": 556, "g": 556, "e": 556, "o": 556, "f": 278, " ": 278} | dict.fromkeys(
     "0123456789", 556
 )
+# In a tagged PDF the page number is an artifact (a screen reader skips it): a page's footer.
+_PAGE_NUMBER_ARTIFACT = "/Artifact <</Type /Pagination /Subtype /Footer>>"
+# The contents' lines are anchors by these names, which its links point at until build_pack
+# points them at the sections' pages.
+_CONTENTS_ANCHOR = "diz-part-"
 # WeasyPrint lays pages out in CSS pixels (96 to the inch); PDF user space has 72 points to the inch.
 PX_TO_PT = 0.75
 
@@ -167,9 +176,14 @@ def _base_url() -> str:
     return Path(settings.BASE_DIR).resolve().as_uri() + "/"
 
 
-def _document(html: str, font_config: FontConfiguration | None = None) -> weasyprint.Document:
+# A pack's bookmarks are its sections' (build_pack adds them), not every heading's.
+_NO_HEADING_BOOKMARKS = "h1, h2, h3, h4, h5, h6 { bookmark-level: none }"
+
+
+def _document(html: str, font_config: FontConfiguration | None = None, *, pack: bool = False) -> weasyprint.Document:
+    stylesheets = [weasyprint.CSS(string=_NO_HEADING_BOOKMARKS)] if pack else None
     return weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=PortalURLFetcher()).render(
-        font_config=font_config
+        font_config=font_config, stylesheets=stylesheets
     )
 
 
@@ -343,6 +357,30 @@ class _Part:
     first_index: int = 0  # where its pages start in the pack, from 0
 
 
+def _collect_cycles_once(build):
+    """Run `build` with Python's cycle collector paused, then collect what it left once.
+
+    Laying out and binding a pack makes millions of short-lived objects, and the collector kept
+    interrupting to look through all of them and the whole Django heap besides: a third of a
+    pack's CPU time. With it paused the garbage still goes (reference counting frees most of it;
+    the young generation is collected once at the end, so the worker's memory does not grow).
+    """
+
+    @functools.wraps(build)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():  # an outer build paused it already
+            return build(*args, **kwargs)
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            gc.enable()
+            gc.collect(0)
+
+    return paused
+
+
+@_collect_cycles_once
 def build_pack(
     *, title: str, sections: Sequence[Section], contents: bool = True, number_pages: bool = True
 ) -> PackResult:
@@ -392,31 +430,36 @@ def build_pack(
     ordered = [parts[0], *([toc] if toc else []), *parts[1:]]
     total = sum(part.page_count for part in ordered)
 
-    # One WeasyPrint write for every HTML page (cover sheets, contents, page-number overlay), so
-    # the fonts they share are embedded once.
+    # One WeasyPrint write for every HTML page (cover, contents, dividers, cover sheets), in pack
+    # order, as tagged PDF: the fonts they share are embedded once, and its structure tree is the
+    # pack's. The papers' pages then go in between, each paper tagged under its own element.
     first_document = next((part.document for part in ordered if part.document is not None), None)
     weasy_pages: list[weasyprint.Page] = []
     for part in ordered:
         if part.document is not None:
             part.first_weasy_page = len(weasy_pages)
             weasy_pages.extend(part.document.pages[part.first_page : part.first_page + part.page_count])
-    toc_links = _take_contents_links(toc) if toc else []
-    html_reader = PdfReader(io.BytesIO(first_document.copy(weasy_pages).write_pdf())) if weasy_pages else None
-    # The layouts are in html_reader now: let them go before the papers are copied.
+    if weasy_pages:
+        html_pdf = _write_tagged(first_document.copy(weasy_pages), title)
+        writer = PdfWriter(clone_from=io.BytesIO(html_pdf))
+    else:
+        writer = PdfWriter()
+    # The layouts are in the writer now: let them go before the papers are copied.
     del first_document, weasy_pages
     for part in ordered:
         part.document = None
 
-    writer = PdfWriter()
+    tags = _Tags(writer, title)
     included: list[IncludedSection] = []
+    index = html_pages = 0
     for part in ordered:
-        part.first_index = len(writer.pages)
+        part.first_index = index
         if part.reader is not None:
-            for page in part.reader.pages:
-                writer.add_page(page)
+            pages = [writer.insert_page(page, index + offset) for offset, page in enumerate(part.reader.pages)]
+            tags.add_paper(part.section.title, part.reader, pages, after_html_pages=html_pages)
         else:
-            for index in range(part.first_weasy_page, part.first_weasy_page + part.page_count):
-                writer.add_page(html_reader.pages[index])
+            html_pages += part.page_count
+        index += part.page_count
         if part.section is not None:
             included.append(
                 IncludedSection(
@@ -426,42 +469,75 @@ def build_pack(
                     page_count=part.page_count,
                 )
             )
+    tags.finish()
 
     if toc:
-        for page_offset, rect, part_number in toc_links:
-            writer.add_annotation(
-                page_number=toc.first_index + page_offset,
-                annotation=Link(rect=rect, target_page_index=parts[part_number].first_index),
-            )
+        _point_contents_links(writer, toc, parts)
     _add_bookmarks(writer, placed, toc)
     if number_pages:
         _stamp_page_numbers(writer)
 
     writer.add_metadata({"/Title": title, "/Creator": settings.PORTAL_NAME})
     writer.page_mode = "/UseOutlines"
-    writer.root_object[NameObject("/Lang")] = TextStringObject(settings.LANGUAGE_CODE)
+    if not str(writer.root_object.get("/Lang", "")):  # the HTML's lang, or the site's language
+        writer.root_object[NameObject("/Lang")] = TextStringObject(settings.LANGUAGE_CODE)
     output = io.BytesIO()
     writer.write(output)
     return PackResult(pdf=output.getvalue(), page_count=total, included=included, skipped=skipped)
 
 
+@_collect_cycles_once
 def build_tagged_pdf(*, html: str, title: str) -> PackResult:
     """A document made only of HTML (an agenda, minutes, an attendance sheet) as tagged PDF
     (PDF/UA-1): a structure tree screen readers follow, the document's language (the HTML's
     `lang`) and `title` shown as its title. Page numbers come from the template's CSS, not an
     overlay, so the tags stay whole."""
     document = _document(html)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=False)
-    # WeasyPrint takes the title from <title>; set it here too, with the creator, so both agree.
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    writer.add_metadata({"/Title": title, "/Creator": settings.PORTAL_NAME})
-    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-    )
-    output = io.BytesIO()
-    writer.write(output)
-    return PackResult(pdf=output.getvalue(), page_count=len(document.pages), included=[], skipped=[])
+    return PackResult(pdf=_write_tagged(document, title), page_count=len(document.pages), included=[], skipped=[])
+
+
+def _write_tagged(document: weasyprint.Document, title: str) -> bytes:
+    """WeasyPrint's PDF/UA-1: the structure tree, /MarkInfo, the language from the HTML's `lang`,
+    and `title` as the title (in the document information and the XMP metadata alike, and shown
+    in the viewer's title bar), with the portal as its creator."""
+    document.metadata.title = title
+    document.metadata.generator = str(settings.PORTAL_NAME)
+    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=_margin_boxes_as_artifacts)
+
+
+def _margin_boxes_as_artifacts(document: weasyprint.Document, pdf) -> None:
+    """Mark what the page margins hold (the CSS "Page n of N") as artifacts, as PDF/UA asks.
+
+    WeasyPrint 70 marks a margin box's text as content with its own structure element, but leaves
+    that element out of the tree (PDF/UA-1 has no place for it there): content a screen reader
+    cannot reach, and which checkers reject. Such elements are found here, before the PDF is
+    written, and their marked content becomes a pagination artifact, which readers skip.
+    """
+    number = lambda reference: int(bytes(reference).split()[0])  # noqa: E731  b"12 0 R" -> 12
+    elements = {}
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Dictionary) and item.get("Type") == "/StructElem":
+            elements[item.number] = item
+    reached, stack = set(), [number(kid) for kid in pdf.objects[number(pdf.catalog["StructTreeRoot"])]["K"]]
+    while stack:
+        current = stack.pop()
+        if current in reached or current not in elements:
+            continue
+        reached.add(current)
+        stack.extend(number(kid) for kid in elements[current]["K"] if not isinstance(kid, int))
+    pages = {kid: pdf.objects[kid] for kid in pdf.pages["Kids"][0::3]}  # pydyf lists them as n 0 R
+    orphans: dict[int, set[int]] = {}  # page object number -> MCIDs no element in the tree holds
+    for key, element in elements.items():
+        if key not in reached and "Pg" in element:
+            mcids = {kid for kid in element["K"] if isinstance(kid, int)}
+            orphans.setdefault(number(element["Pg"]), set()).update(mcids)
+    for page_number, mcids in orphans.items():
+        stream = pdf.objects[number(pages[page_number]["Contents"])]
+        operations = stream.stream
+        for index, operation in enumerate(operations):
+            if isinstance(operation, pydyf.Dictionary) and operation.get("MCID") in mcids and index > 0:
+                operations[index - 1] = "/Artifact"
+                operations[index] = pydyf.Dictionary({"Type": "/Pagination"})
 
 
 # An HTML section as the pack sees it: what its <head> and <html> say (the title aside), and its body.
@@ -500,7 +576,7 @@ def _lay_out_html_sections(sections: Sequence[Section], font_config: FontConfigu
     for (html_tag, head, body_attributes), members in groups.items():
         if len(members) == 1:
             section = members[0][0]
-            document = _document(section.html, font_config)
+            document = _document(section.html, font_config, pack=True)
             laid_out[id(section)] = _Part(section=section, page_count=len(document.pages), document=document)
             continue
         blocks = "".join(
@@ -512,7 +588,7 @@ def _lay_out_html_sections(sections: Sequence[Section], font_config: FontConfigu
             "<style>.diz-pack-part + .diz-pack-part { break-before: page; }</style>"
             f"</head><body{body_attributes}>{blocks}</body></html>"
         )
-        document = _document(html, font_config)
+        document = _document(html, font_config, pack=True)
         starts = {}
         for index, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -560,43 +636,257 @@ def _contents(title: str, parts: list[_Part], font_config: FontConfiguration) ->
                     "title": part.section.title,
                     "level": min(part.section.level, 2),
                     "page": page,
-                    "anchor": f"diz-part-{number}",
+                    "anchor": f"{_CONTENTS_ANCHOR}{number}",
                 }
             )
             page += part.page_count
         html = render_to_string(CONTENTS_TEMPLATE, {"title": title, "entries": entries})
-        document = _document(html, font_config)
+        document = _document(html, font_config, pack=True)
         if len(document.pages) == assumed:
             return _Part(section=None, page_count=assumed, document=document)
         assumed = len(document.pages)
     raise RuntimeError("the contents' length did not settle")
 
 
-def _take_contents_links(toc: _Part) -> list[tuple[int, tuple[float, float, float, float], int]]:
-    """The contents' links as (page offset, PDF rectangle, part number), removed from the layout.
+def _point_contents_links(writer: PdfWriter, toc: _Part, parts: list[_Part]) -> None:
+    """Point the contents' links at the pages their sections start on.
 
-    The targets are pages of papers that WeasyPrint never sees, so the links are added with
-    pypdf once the pack's pages are in place (and WeasyPrint is spared warning about them).
+    WeasyPrint made the links (tagged, as a screen reader needs them) to anchors on the contents'
+    own lines, since it never sees the papers; each now goes to its section's first page, and the
+    placeholder names go.
     """
-    # WeasyPrint reports a link for each box of an entry (the line, the leader): one rectangle
-    # around them all is enough.
-    areas: dict[tuple[int, int], list[float]] = {}
-    for offset, page in enumerate(toc.document.pages):
-        kept = []
-        for link in page.links:
-            link_type, target, (x1, y1, x2, y2), _box = link
-            if link_type == "internal" and target.startswith("diz-part-"):
-                area = areas.setdefault((offset, int(target.removeprefix("diz-part-"))), [x1, y1, x2, y2])
-                area[:] = [min(area[0], x1), min(area[1], y1), max(area[2], x2), max(area[3], y2)]
-            else:
-                kept.append(link)
-        page.links[:] = kept
-    links = []
-    for (offset, part_number), (x1, y1, x2, y2) in areas.items():
-        height = toc.document.pages[offset].height
-        rect = (x1 * PX_TO_PT, (height - y2) * PX_TO_PT, x2 * PX_TO_PT, (height - y1) * PX_TO_PT)
-        links.append((offset, rect, part_number))
-    return links
+    for page in writer.pages[toc.first_index : toc.first_index + toc.page_count]:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            target = annotation.get("/Dest")
+            if isinstance(target, str) and target.startswith(_CONTENTS_ANCHOR):
+                part = parts[int(target.removeprefix(_CONTENTS_ANCHOR))]
+                annotation[NameObject("/Dest")] = ArrayObject(
+                    [writer.pages[part.first_index].indirect_reference, NameObject("/Fit")]
+                )
+    names = writer.root_object.get("/Names")
+    dests = names.get_object().get("/Dests") if names is not None else None
+    if dests is not None and "/Names" in dests.get_object():
+        flat = dests.get_object()["/Names"]
+        kept = ArrayObject()
+        for name, destination in zip(flat[0::2], flat[1::2], strict=True):
+            if not str(name).startswith(("diz-part-", _PART_ID)):
+                kept.extend([name, destination])
+        dests.get_object()[NameObject("/Names")] = kept
+
+
+class _Tags:
+    """The pack's structure tree, which screen readers follow: WeasyPrint's for the HTML pages, with
+    each paper under an element of its own (a section titled with the paper's title) placed after
+    the HTML that comes before it, so the tree reads in page order.
+
+    A tagged paper (one with a structure tree: a Word document exported as tagged PDF, a portal
+    pack) brings its tree across. An untagged paper's pages are each marked as one division of
+    content, in the order the paper draws it, with its links tagged as links: what a screen
+    reader would read of the paper anyway, now inside the pack's tree instead of outside it.
+    """
+
+    def __init__(self, writer: PdfWriter, title: str) -> None:
+        self.writer = writer
+        root = writer.root_object
+        if "/StructTreeRoot" not in root:  # no HTML in the pack: a tree of its own
+            document = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/StructElem"),
+                    NameObject("/S"): NameObject("/Document"),
+                    NameObject("/K"): ArrayObject(),
+                }
+            )
+            tree = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/StructTreeRoot"),
+                    NameObject("/K"): ArrayObject([writer._add_object(document)]),
+                    NameObject("/ParentTree"): writer._add_object(
+                        DictionaryObject({NameObject("/Nums"): ArrayObject()})
+                    ),
+                }
+            )
+            document[NameObject("/P")] = writer._add_object(tree)
+            root[NameObject("/StructTreeRoot")] = tree.indirect_reference
+            root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+            root[NameObject("/ViewerPreferences")] = DictionaryObject(
+                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+            )
+        self.tree = root["/StructTreeRoot"].get_object()
+        top = self.tree["/K"]
+        self.document_ref = top[0] if isinstance(top.get_object(), ArrayObject) else top
+        self.document = self.document_ref.get_object()
+        parent_tree = self.tree["/ParentTree"].get_object()
+        if "/Nums" not in parent_tree:  # a tree of several levels: one flat list is as valid
+            parent_tree[NameObject("/Nums")] = ArrayObject(item for pair in _number_tree(parent_tree) for item in pair)
+            parent_tree.pop("/Kids", None)
+        self.nums = parent_tree["/Nums"]
+        self.next_key = max((int(key) for key in self.nums[0::2]), default=-1) + 1
+        # The HTML page each top-level element sits on, in order: where a paper's element goes.
+        html_page = {page.indirect_reference.idnum: number for number, page in enumerate(writer.pages)}
+        self.kid_pages = []
+        for kid in self.document["/K"]:
+            on = kid.get_object().get("/Pg") if isinstance(kid.get_object(), DictionaryObject) else None
+            self.kid_pages.append(html_page.get(on.idnum, 0) if isinstance(on, IndirectObject) else 0)
+        self.kid_pages = [max(self.kid_pages[: n + 1]) for n in range(len(self.kid_pages))]
+        self.insertions: list[tuple[int, IndirectObject]] = []
+        self.open_mark = writer._add_object(_stream(b"/Div <</MCID 0>> BDC\n"))
+        self.close_mark = writer._add_object(_stream(b"\nEMC\n"))
+
+    def _key(self) -> NumberObject:
+        key = NumberObject(self.next_key)
+        self.next_key += 1
+        return key
+
+    def _element(self, kind: str, parent: IndirectObject, page: PageObject | None, kids, **entries) -> IndirectObject:
+        element = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/StructElem"),
+                NameObject("/S"): NameObject(kind),
+                NameObject("/P"): parent,
+                NameObject("/K"): kids,
+            }
+        )
+        if page is not None:
+            element[NameObject("/Pg")] = page.indirect_reference
+        for key, value in entries.items():
+            element[NameObject(f"/{key}")] = value
+        return self.writer._add_object(element)
+
+    def add_paper(self, title: str, reader: PdfReader, pages: list[PageObject], *, after_html_pages: int) -> None:
+        section = self._element("/Sect", self.document_ref, None, ArrayObject(), T=TextStringObject(title))
+        self.insertions.append((bisect.bisect_left(self.kid_pages, after_html_pages), section))
+        if not self._graft(reader, pages, section):
+            for page in pages:
+                self._mark(page, section)
+
+    def _graft(self, reader: PdfReader, pages: list[PageObject], section: IndirectObject) -> bool:
+        """Bring a tagged paper's structure tree across, under `section`. False if it has none."""
+        root = reader.trailer["/Root"]
+        source = root.get("/StructTreeRoot")
+        if source is None or not root.get("/MarkInfo", {}).get("/Marked", False):
+            return False
+        source = source.get_object()
+        top = source.get("/K")
+        if top is None:
+            return False
+        kids = list(top.get_object()) if isinstance(top.get_object(), ArrayObject) else [top]
+        # /P is left behind (it leads back up to the paper's own root) and set again below.
+        cloned = ArrayObject(kid.clone(self.writer, ignore_fields=["/P"]) for kid in kids)
+        for kid in cloned:
+            element = kid.get_object()
+            if isinstance(element, DictionaryObject) and element.get("/S") == "/Document":
+                element[NameObject("/S")] = NameObject("/Div")  # one Document per file
+            _set_parents(kid, section)
+        section.get_object()[NameObject("/K")] = cloned
+        entries = dict(_number_tree(source.get("/ParentTree")))
+        for original, page in zip(reader.pages, pages, strict=True):
+            old = original.get("/StructParents")
+            if old is not None and int(old) in entries:
+                key = self._key()
+                page[NameObject("/StructParents")] = key
+                self.nums.extend([key, entries[int(old)].clone(self.writer, ignore_fields=["/P"])])
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                old = annotation.get("/StructParent")
+                if old is not None and int(old) in entries:
+                    key = self._key()
+                    annotation[NameObject("/StructParent")] = key
+                    self.nums.extend([key, entries[int(old)].clone(self.writer, ignore_fields=["/P"])])
+                elif old is not None:
+                    del annotation["/StructParent"]
+        for name in ("/RoleMap", "/ClassMap"):
+            if name in source:
+                mine = self.tree.get(name)
+                mine = mine.get_object() if mine is not None else DictionaryObject()
+                for key, value in source[name].get_object().items():
+                    if key not in mine:
+                        mine[NameObject(key)] = value.clone(self.writer)
+                self.tree[NameObject(name)] = mine
+        return True
+
+    def _mark(self, page: PageObject, section: IndirectObject) -> None:
+        """Tag an untagged paper's page: its content as one division, its links as links."""
+        key = self._key()
+        division = self._element("/Div", section, page, NumberObject(0))
+        section.get_object()["/K"].append(division)
+        self.nums.extend([key, ArrayObject([division])])
+        page[NameObject("/StructParents")] = key
+        page[NameObject("/Tabs")] = NameObject("/S")
+        page[NameObject("/Contents")] = ArrayObject(
+            [self.open_mark, *_content_streams(self.writer, page), self.close_mark]
+        )
+        links = []
+        for annotation in page.get("/Annots") or []:
+            if not isinstance(annotation, IndirectObject) or annotation.get_object().get("/Subtype") != "/Link":
+                continue
+            reference = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/OBJR"),
+                    NameObject("/Obj"): annotation,
+                    NameObject("/Pg"): page.indirect_reference,
+                }
+            )
+            link = self._element("/Link", division, page, reference)
+            link_key = self._key()
+            annotation.get_object()[NameObject("/StructParent")] = link_key
+            self.nums.extend([link_key, link])
+            links.append(link)
+        if links:
+            division.get_object()[NameObject("/K")] = ArrayObject([NumberObject(0), *links])
+
+    def finish(self) -> None:
+        kids = self.document["/K"]
+        for position, element in reversed(self.insertions):
+            kids.insert(position, element)
+        self.tree[NameObject("/ParentTreeNextKey")] = NumberObject(self.next_key)
+
+
+def _number_tree(node):
+    """A number tree's (key, value) pairs, in order."""
+    if node is None:
+        return
+    node = node.get_object()
+    nums = node.get("/Nums")
+    if nums is not None:
+        for key, value in zip(nums[0::2], nums[1::2], strict=False):
+            yield int(key), value
+    for kid in node.get("/Kids") or []:
+        yield from _number_tree(kid)
+
+
+def _set_parents(reference, parent: IndirectObject) -> None:
+    """Give each structure element under `reference` its parent (/P), as a copied tree lacks them."""
+    stack = [(reference, parent)]
+    while stack:
+        reference, parent = stack.pop()
+        if not isinstance(reference, IndirectObject):
+            continue
+        element = reference.get_object()
+        if not isinstance(element, DictionaryObject) or element.get("/Type", "/StructElem") != "/StructElem":
+            continue
+        if "/S" not in element:
+            continue
+        element[NameObject("/P")] = parent
+        kids = element.get("/K")
+        if kids is None:
+            continue
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            stack.append((kid, reference))
+
+
+def _content_streams(writer: PdfWriter, page: PageObject) -> list:
+    """A page's content streams, as references a new /Contents array can hold."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    if isinstance(resolved, ArrayObject):
+        return list(resolved)
+    if isinstance(contents, IndirectObject):
+        return [contents]
+    return [writer._add_object(resolved)]
 
 
 def _add_bookmarks(writer: PdfWriter, placed: list[tuple[Section, _Part | None]], toc: _Part | None) -> None:
@@ -687,17 +977,10 @@ def _stamp_page_numbers(writer: PdfWriter) -> None:
         if (matrix, name) not in drawings:
             operators = " ".join(f"{value:.4f}" for value in matrix[0]) + " cm "
             operators += " ".join(f"{value:.4f}" for value in matrix[1]) + " cm "
-            drawings[matrix, name] = writer._add_object(_stream(f"\nQ\nq {operators}{name} Do Q\n".encode()))
-        contents = page.get("/Contents")
-        streams = []
-        if contents is not None:
-            resolved = contents.get_object()
-            if isinstance(resolved, ArrayObject):
-                streams = list(resolved)
-            elif isinstance(contents, IndirectObject):
-                streams = [contents]
-            else:
-                streams = [writer._add_object(resolved)]
+            drawings[matrix, name] = writer._add_object(
+                _stream(f"\nQ\n{_PAGE_NUMBER_ARTIFACT} BDC q {operators}{name} Do Q EMC\n".encode())
+            )
+        streams = _content_streams(writer, page)
         page[NameObject("/Contents")] = ArrayObject([save_state, *streams, drawings[matrix, name]])
 
 

@@ -2,11 +2,13 @@
 carries a members' or restricted item is listed (meeting pages show each visitor only their level)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from meetings.models import Meeting, Seminar
 from news.models import NewsItem, NewsletterIssue
 from partners.models import GoverningBody, Organisation
+from strategy.models import PUBLIC_VERSION_STATUSES, Strategy, StrategyVersion
 
 
 class StaticSitemap(Sitemap):
@@ -18,11 +20,13 @@ class StaticSitemap(Sitemap):
             "meetings:list",
             "meetings:decisions",
             "meetings:seminars",
+            "funding:secured",
             "accessibility",
             "news:about",
             "news:privacy",
             "news:list",
             "news:newsletter",
+            "funding:secured",
         ]
 
     def location(self, item):
@@ -68,6 +72,21 @@ class NewsletterSitemap(Sitemap):
         return list(NewsletterIssue.objects.filter(status="sent").order_by("-sent_at").only("slug"))
 
 
+class StrategySitemap(Sitemap):
+    """The strategy's page and its final and superseded versions, once there is a strategy (drafts
+    and consultation drafts are not public)."""
+
+    def items(self):
+        public = StrategyVersion.objects.filter(status__in=PUBLIC_VERSION_STATUSES).only("label", "strategy_id")
+        strategy = Strategy.objects.order_by("pk").prefetch_related(Prefetch("versions", queryset=public)).first()
+        if strategy is None:
+            return []
+        return [reverse("strategy:index"), *(version.get_absolute_url() for version in strategy.versions.all())]
+
+    def location(self, item):
+        return item
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "partners": OrganisationSitemap,
@@ -76,4 +95,5 @@ SITEMAPS = {
     "seminars": SeminarSitemap,
     "news": NewsSitemap,
     "newsletter": NewsletterSitemap,
+    "strategy": StrategySitemap,
 }

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,14 +9,40 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from diz_portal import search as site_search
 from diz_portal import structured_data
-from diz_portal.caching import public_page
+from diz_portal.caching import cached_value, public_page
+from funding.models import Award
 from meetings.models import Meeting, MeetingStatus, Seminar
 from news.models import NewsItem
 from news.services import key_facts
 from partners.models import GoverningBody, Partnership
+from strategy import services as strategy_services
+from strategy.models import PUBLIC_VERSION_STATUSES, Strategy
 
 HOME_NEWS = 3
+
+
+def strategy_adoption():
+    """The home page's "N of M partners have endorsed" panel, as the public sees it (None before
+    there is a strategy). Three queries, whatever the number of partners, when not cached."""
+
+    def compute():
+        strategy = Strategy.current()
+        if strategy is None:
+            return None
+        return strategy_services.adoption(strategy, statuses=set(PUBLIC_VERSION_STATUSES))
+
+    return cached_value("home:strategy-adoption", ["strategy", "partners"], compute)
+
+
+def funding_secured() -> dict:
+    """Published awards only: their number and total."""
+    return cached_value(
+        "home:funding-secured",
+        ["funding"],
+        lambda: Award.objects.published().aggregate(total=Sum("amount"), count=Count("pk")),
+    )
 
 
 @public_page("partners", "meetings", "news", "strategy", "funding")
@@ -27,10 +54,12 @@ def home(request):
         "home.html",
         {
             "bodies": GoverningBody.objects.all(),
-            "facts": key_facts(),
+            "facts": cached_value("home:key-facts", ["partners", "news"], key_facts),
             "latest_news": list(NewsItem.objects.live().order_by("-published_at", "-pk")[:HOME_NEWS]),
             "next_meeting": next_meeting,
             "latest_seminar": Seminar.objects.exclude(executive_report="").order_by("-held_on", "-pk").first(),
+            "adoption": strategy_adoption(),
+            "funding": funding_secured(),
             "structured_data": structured_data.organisation(partnership),
         },
     )
@@ -39,6 +68,17 @@ def home(request):
 @public_page("partners", "meetings")
 def accessibility(request):
     return render(request, "accessibility.html")
+
+
+@public_page("partners", "meetings", "documents", "news", "strategy")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    groups = site_search.search(query, request.user) if query else []
+    return render(
+        request,
+        "search.html",
+        {"query": query, "groups": groups, "total": sum(len(g["results"]) for g in groups)},
+    )
 
 
 # Private and signed-in areas: not secret (they ask for a sign-in or a token), just not for indexes.

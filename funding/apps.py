@@ -5,19 +5,10 @@ class FundingConfig(AppConfig):
     name = "funding"
 
     def ready(self):
-        # The public funding page and the open data are cached; any change to what they show
-        # (through a service, the admin or a shell) starts a new generation. Only the cache is
-        # touched here: no record is changed by a signal.
-        from django.db.models.signals import post_delete, post_save
+        from diz_portal.caching import watch
 
-        from funding import models, opendata
-        from partners.models import Organisation
-
-        def changed(**kwargs):
-            opendata.changed()
-
-        for model in (models.Funder, models.Opportunity, models.Bid, models.Award, models.Allocation, Organisation):
-            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"funding-opendata-{model.__name__}-save")
-            post_delete.connect(
-                changed, sender=model, weak=False, dispatch_uid=f"funding-opendata-{model.__name__}-delete"
-            )
+        # Published awards show on cached public pages (/funding/, the open data, the home page);
+        # organisations' names there are the "partners" topic, which those pages also name.
+        for model in self.get_models():
+            if not model.__name__.startswith("Historical"):
+                watch(model, ["funding"])

@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from diz_portal.caching import cached_value
 from funding import figures
 from funding.models import OPEN_STAGES, Contribution
 from funding.reminders import deadlines_between
 
 DEADLINE_WINDOW = timedelta(days=30)
+# Kept until funding (or a partner's name, or a person's) changes: the dashboards are read often.
+TOPICS = ["funding", "partners"]
 LIST_LIMIT = 8
 
 
@@ -21,7 +24,11 @@ def manager_panels(*, now: datetime | None = None) -> list:
     from reports.dashboards import Panel, Row
 
     today = timezone.localdate(now or timezone.now())
-    deadlines = deadlines_between(today, today + DEADLINE_WINDOW)
+    deadlines = cached_value(
+        ("funding-deadlines", today),
+        TOPICS,
+        lambda: deadlines_between(today, today + DEADLINE_WINDOW, limit=LIST_LIMIT + 1),
+    )
     rows = [
         Row(text=deadline["what"], url=deadline["link"], detail=f"due {deadline['due']:%a %-d %b %Y}")
         for deadline in deadlines[:LIST_LIMIT]
@@ -31,16 +38,16 @@ def manager_panels(*, now: datetime | None = None) -> list:
             key="bids",
             title="Bids due and claims",
             rows=rows,
-            count=len(deadlines),
+            count=len(rows),
             more_url=reverse("funding:figures") if len(deadlines) > LIST_LIMIT else "",
-            more_text=f"All {len(deadlines)} deadlines",
+            more_text="More deadlines, with the funding figures",
             empty="No bid, claim or funder report is due in the next 30 days.",
         )
     ]
 
 
 def manager_charts(*, now: datetime | None = None) -> list:
-    return [figures.stage_chart(figures.pipeline_by_stage())]
+    return [figures.stage_chart(cached_value("funding-pipeline-by-stage", TOPICS, figures.pipeline_by_stage))]
 
 
 def organisation_panels(*, now: datetime | None = None, organisation) -> list:
@@ -48,10 +55,14 @@ def organisation_panels(*, now: datetime | None = None, organisation) -> list:
     officers do not read the pipeline, so the rows name the bid without linking to it."""
     from reports.dashboards import Panel, Row
 
-    contributions = list(
-        Contribution.objects.filter(organisation=organisation, bid__stage__in=OPEN_STAGES)
-        .select_related("bid")
-        .order_by("bid__funder_deadline", "bid__title")
+    contributions = cached_value(
+        ("funding-contributions-of", organisation.pk),
+        TOPICS,
+        lambda: list(
+            Contribution.objects.filter(organisation=organisation, bid__stage__in=OPEN_STAGES)
+            .select_related("bid")
+            .order_by("bid__funder_deadline", "bid__title")
+        ),
     )
     rows = [
         Row(
@@ -71,3 +82,22 @@ def organisation_panels(*, now: datetime | None = None, organisation) -> list:
             empty="Your organisation is not contributing to an open bid.",
         )
     ]
+
+
+# The Board's reports and the registers as spreadsheets (reports/content.py, reports/registers.py).
+from funding.board_reports import (  # noqa: E402
+    REGISTERS,
+    report_accountable_bodies,
+    report_contributions,
+    report_funding,
+)
+
+__all__ = [
+    "REGISTERS",
+    "manager_charts",
+    "manager_panels",
+    "organisation_panels",
+    "report_accountable_bodies",
+    "report_contributions",
+    "report_funding",
+]

@@ -17,6 +17,8 @@ from diz_portal.charts import BarChart
 from funding.models import MONEY, ZERO, Award, Bid, Contribution, Stage
 from funding.reminders import deadlines_between
 
+DEADLINES_SHOWN = 20
+
 
 def _thousands(amount: Decimal) -> float:
     # Only the bars' geometry uses the float; the table beside each chart shows the exact amount.
@@ -116,5 +118,5 @@ def figures(today: date | None = None) -> dict:
             empty="No awards yet.",
         ),
         "match": match_levered(),
-        "deadlines": deadlines_between(today, today + timedelta(days=90)),
+        "deadlines": deadlines_between(today, today + timedelta(days=90), limit=DEADLINES_SHOWN),
     }

@@ -288,6 +288,12 @@ class Bid(models.Model):
         instance._stored_stage = instance.__dict__.get("stage")
         return instance
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        fields = kwargs.get("fields") or (args[1] if len(args) > 1 else None)
+        if fields is None or "stage" in fields:
+            self._stored_stage = self.stage
+
     @property
     def is_open(self) -> bool:
         return self.stage not in OUTCOMES

@@ -9,8 +9,8 @@ primary key). Organisations are named by their org-id. Nothing about people goes
 no contacts, no funder references, conditions or agreements. A record without an identifier stops
 the export, and the error names it, rather than publishing a file the standard would refuse.
 
-The files are built once and cached until a funding record or an organisation changes
-(funding/apps.py bumps the generation).
+The files are built once and cached (diz_portal/caching.py) until a funding record or an
+organisation changes: the "funding" and "partners" topics.
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 
+from diz_portal.caching import cached_value
 from funding.models import Allocation, Award
 
-CACHE_GENERATION_KEY = "funding:opendata:generation"
 SCHEMA_VERSION = "1.4"  # the package's `version` is major.minor (1.4.3 is a patch of 1.4)
 
 CSV_COLUMNS = [
@@ -157,17 +155,13 @@ def package(grants: list[dict]) -> dict:
     }
 
 
-def _cached(kind: str, build):
-    key = f"funding:opendata:{kind}:{generation()}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=60 * 60 * 24)
-    return value
+TOPICS = ["funding", "partners"]
 
 
 def as_json() -> str:
-    return _cached("json", lambda: json.dumps(package(build_grants()), indent=2, ensure_ascii=False))
+    return cached_value(
+        ("360giving", "json"), TOPICS, lambda: json.dumps(package(build_grants()), indent=2, ensure_ascii=False)
+    )
 
 
 def as_csv() -> str:
@@ -179,18 +173,4 @@ def as_csv() -> str:
             writer.writerow([value(grant) for _, value in CSV_COLUMNS])
         return out.getvalue()
 
-    return _cached("csv", build)
-
-
-def _new_generation() -> str:
-    # Random, not a counter: a counter evicted and restarted would find its old entries again.
-    return uuid.uuid4().hex
-
-
-def generation() -> str:
-    return cache.get_or_set(CACHE_GENERATION_KEY, _new_generation, timeout=None)
-
-
-def changed() -> None:
-    """Something the open data or the public page shows has changed: build them afresh."""
-    cache.set(CACHE_GENERATION_KEY, _new_generation(), timeout=None)
+    return cached_value(("360giving", "csv"), TOPICS, build)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -29,27 +29,36 @@ def programme_managers():
     )
 
 
-def deadlines_between(start: date, until: date) -> list[dict]:
-    """Deadlines from `start` to `until`: open bids' internal and funder deadlines, claims not yet
-    submitted and funder reports not yet sent. Three queries, whatever the number found."""
+def deadlines_between(start: date, until: date, limit: int | None = None) -> list[dict]:
+    """Deadlines from `start` to `until`, soonest first: open bids' internal and funder deadlines,
+    claims not yet submitted and funder reports not yet sent; with `limit`, only the first that
+    many (each source is cut at `limit` in the database, which is enough to find them). Three
+    queries, whatever the number found."""
     found = []
     kinds = (("internal_deadline", "internal deadline"), ("funder_deadline", "funder's deadline"))
     either = Q(internal_deadline__range=(start, until)) | Q(funder_deadline__range=(start, until))
-    bids = Bid.objects.filter(either, stage__in=OPEN_STAGES).select_related("lead_officer")
+    # A bid's first deadline in the window: its internal one, unless that has already passed.
+    first_due = Case(When(internal_deadline__gte=start, then=F("internal_deadline")), default=F("funder_deadline"))
+    bids = (
+        Bid.objects.filter(either, stage__in=OPEN_STAGES)
+        .select_related("lead_officer")
+        .annotate(first_due=first_due)
+        .order_by("first_due", "pk")[:limit]
+    )
     for bid in bids:
         for kind, label in kinds:
             due = getattr(bid, kind)
             if due and start <= due <= until:
                 found.append(_deadline(f"bid:{bid.pk}:{kind}", f"The {label} for the bid “{bid}”", due, bid, bid))
     claims = Claim.objects.filter(submitted_on__isnull=True, due_on__gte=start, due_on__lte=until)
-    for claim in claims.select_related("award__bid__lead_officer"):
+    for claim in claims.select_related("award__bid__lead_officer").order_by("due_on", "pk")[:limit]:
         what = f"The claim “{claim.period}” on the award for “{claim.award.bid}”"
         found.append(_deadline(f"claim:{claim.pk}", what, claim.due_on, claim.award.bid, claim.award))
     reports = ReportingDeadline.objects.filter(submitted_on__isnull=True, due_on__gte=start, due_on__lte=until)
-    for report in reports.select_related("award__bid__lead_officer"):
+    for report in reports.select_related("award__bid__lead_officer").order_by("due_on", "pk")[:limit]:
         what = f"The report “{report.title}” to the funder of “{report.award.bid}”"
         found.append(_deadline(f"report:{report.pk}", what, report.due_on, report.award.bid, report.award))
-    return sorted(found, key=lambda d: d["due"])
+    return sorted(found, key=lambda d: d["due"])[:limit]
 
 
 def _deadline(key: str, what: str, due: date, bid: Bid, page) -> dict:

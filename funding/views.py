@@ -8,23 +8,26 @@ from datetime import timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.cache import cache_control
 
+from diz_portal.caching import fragment, public_page
 from diz_portal.forms import filter_query
 from funding import figures, opendata, permissions
 from funding.forms import PipelineFilterForm
 from funding.models import OPEN_STAGES, ZERO, Allocation, Award, Bid, BidDocumentVersion, Stage
 from partners.permissions import is_programme_manager
 
+# Funding pages show funding records and partners' (and people's) names: both topics key their cache.
+TOPICS = opendata.TOPICS
 
-@cache_control(public=True, max_age=300)
+
+@public_page(*TOPICS)
 def open_data_json(request):
     try:
         body = opendata.as_json()
@@ -33,7 +36,7 @@ def open_data_json(request):
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-@cache_control(public=True, max_age=300)
+@public_page(*TOPICS)
 def open_data_csv(request):
     try:
         body = opendata.as_csv()
@@ -58,20 +61,22 @@ def _unavailable(error) -> HttpResponse:
 # --- Public ----------------------------------------------------------------------------------
 
 
+@public_page(*TOPICS)
 def funding_secured(request):
-    """Public: the published awards, what they fund, and the partners the money goes on to."""
-    key = f"funding:secured:{opendata.generation()}"
-    context = cache.get(key)
-    if context is None:
-        awards = list(Award.objects.published().with_related().with_totals().order_by("-awarded_on"))
+    """Public: the published awards, what they fund, and the partners the money goes on to. The
+    same for everyone: whole page for visitors, one shared fragment for the signed in."""
+
+    def build():
+        awards = list(Award.objects.published().with_related().order_by("-awarded_on"))
         allocations: dict[int, list] = {}
         for allocation in Allocation.objects.filter(award__in=awards).select_related("organisation"):
             allocations.setdefault(allocation.award_id, []).append(allocation)
         rows = [{"award": award, "allocations": allocations.get(award.pk, [])} for award in awards]
-        total = sum((award.amount for award in awards), ZERO)
-        context = {"rows": rows, "total": total}
-        cache.set(key, context, timeout=60 * 60)
-    return render(request, "funding/secured.html", context)
+        total = Award.objects.published().aggregate(total=Sum("amount"))["total"] or ZERO
+        return {"rows": rows, "total": total}
+
+    awards_html = fragment(request, "funding-secured", "public", TOPICS, "funding/_secured_awards.html", build)
+    return render(request, "funding/secured.html", {"awards_html": awards_html})
 
 
 # --- The pipeline (the programme manager and the bodies' members) ----------------------------
@@ -80,30 +85,32 @@ def funding_secured(request):
 @login_required
 def bid_detail(request, pk: int):
     bid = permissions.get_bid_for_user(request.user, pk)
-    documents = bid.documents.prefetch_related(
-        Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
-    )
-    return render(
-        request,
-        "funding/bid_detail.html",
-        {
+    can_manage = is_programme_manager(request.user)
+
+    def build():
+        documents = bid.documents.prefetch_related(
+            Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
+        )
+        return {
             "bid": bid,
             "contributions": bid.contributions.select_related("organisation"),
             "documents": documents,
             "award": Award.objects.filter(bid=bid).first(),
             "history": bid.history.select_related("history_user").order_by("-history_date")[:50],
-            "can_manage": is_programme_manager(request.user),
-        },
-    )
+            "can_manage": can_manage,
+        }
+
+    body = fragment(request, "funding-bid", (bid.pk, can_manage), TOPICS, "funding/_bid.html", build)
+    return render(request, "funding/bid_detail.html", {"bid": bid, "body": body})
 
 
 @login_required
 def award_detail(request, pk: int):
     award = permissions.get_award_for_user(request.user, pk)
-    return render(
-        request,
-        "funding/award_detail.html",
-        {
+    can_manage = is_programme_manager(request.user)
+
+    def build():
+        return {
             "award": award,
             "bid": award.bid,
             "claims": award.claims.all(),
@@ -112,9 +119,15 @@ def award_detail(request, pk: int):
             "remaining_to_claim": award.amount - award.claimed,
             "unallocated": award.amount - award.allocated,
             "history": award.history.select_related("history_user").order_by("-history_date")[:50],
-            "can_manage": is_programme_manager(request.user),
-        },
+            "can_manage": can_manage,
+            # "Overdue" on a claim depends on the day.
+            "today": timezone.localdate(),
+        }
+
+    body = fragment(
+        request, "funding-award", (award.pk, can_manage, timezone.localdate()), TOPICS, "funding/_award.html", build
     )
+    return render(request, "funding/award_detail.html", {"award": award, "bid": award.bid, "body": body})
 
 
 def _file(field, name: str):
@@ -155,25 +168,53 @@ def _pipeline_reader(view):
     return wrapped
 
 
-@_pipeline_reader
-def pipeline(request):
-    """The board: open bids by stage, then the outcomes of the last year."""
+CARDS_PER_STAGE = 8
+
+
+def _board() -> dict:
+    """The board: each stage's count and value, and its first cards by deadline (open bids, and
+    the outcomes of the last year); the table lists the rest. Two queries at any size."""
     recent = timezone.now() - timedelta(days=365)
-    bids = list(
-        Bid.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=recent))
+    shown = Bid.objects.filter(Q(stage__in=OPEN_STAGES) | Q(stage_changed_at__gte=recent))
+    cards = (
+        shown.annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[F("funder_deadline").asc(nulls_last=True), F("title")]
+            )
+        )
+        .filter(place__lte=CARDS_PER_STAGE)
         .with_related()
         .with_totals()
-        .order_by("funder_deadline", "title")
+        .order_by("place")
     )
-    columns = [
-        {"stage": stage, "label": label, "bids": [bid for bid in bids if bid.stage == stage]}
-        for stage, label in Stage.choices
-    ]
-    return render(
-        request,
-        "funding/pipeline.html",
-        {"columns": columns, "can_manage": is_programme_manager(request.user), "today": timezone.localdate()},
-    )
+    by_stage: dict[str, list] = {}
+    for bid in cards:
+        by_stage.setdefault(bid.stage, []).append(bid)
+    totals = {
+        row["stage"]: row
+        for row in shown.order_by().values("stage").annotate(count=Count("pk"), value=Sum("amount_requested"))
+    }
+    return {
+        "columns": [
+            {
+                "stage": stage,
+                "label": label,
+                "bids": by_stage.get(stage, []),
+                "count": totals.get(stage, {}).get("count", 0),
+                "value": totals.get(stage, {}).get("value") or ZERO,
+            }
+            for stage, label in Stage.choices
+        ],
+        "today": timezone.localdate(),
+    }
+
+
+@_pipeline_reader
+def pipeline(request):
+    """The board, the same for every reader of the pipeline: kept until funding changes."""
+    today = timezone.localdate()
+    body = fragment(request, "funding-board", today, TOPICS, "funding/_pipeline_board.html", _board)
+    return render(request, "funding/pipeline.html", {"body": body, "can_manage": is_programme_manager(request.user)})
 
 
 @_pipeline_reader
@@ -182,11 +223,19 @@ def bid_table(request):
     bids = Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
     if request.GET.get("format") == "csv":
         return _bids_csv(bids)
-    page = Paginator(bids, 50).get_page(request.GET.get("page"))
+    query = filter_query(request)
+
+    def build():
+        page = Paginator(bids, 50).get_page(request.GET.get("page"))
+        return {"page": page, "query": query, "filter_query": query}
+
+    # The results depend only on the filters and the page: one fragment per query string, shared.
+    audience = (form.is_valid() and query, request.GET.get("page", ""), timezone.localdate())
+    body = fragment(request, "funding-bids", audience, TOPICS, "funding/_bid_results.html", build)
     return render(
         request,
         "funding/bid_table.html",
-        {"form": form, "page": page, "query": filter_query(request), "can_manage": is_programme_manager(request.user)},
+        {"form": form, "body": body, "can_manage": is_programme_manager(request.user)},
     )
 
 
@@ -236,4 +285,6 @@ def _bids_csv(bids) -> HttpResponse:
 
 @_pipeline_reader
 def figures_page(request):
-    return render(request, "funding/figures.html", figures.figures())
+    today = timezone.localdate()
+    body = fragment(request, "funding-figures", today, TOPICS, "funding/_figures.html", lambda: figures.figures(today))
+    return render(request, "funding/figures.html", {"body": body, "can_manage": is_programme_manager(request.user)})

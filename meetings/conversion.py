@@ -26,6 +26,19 @@ TIMED_OUT = "Converting this paper to PDF took too long, so it is linked rather 
 FAILED = "This paper could not be converted to PDF, so it is linked rather than bound into the pack."
 
 
+# LibreOffice's PDF export filter for each kind of paper, asked for tagged PDF: the paper's
+# headings, lists and tables then reach a screen reader, and the pack keeps its structure tree.
+_TAGGED = '{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+EXPORT_FILTERS = {
+    "doc": "writer_pdf_Export",
+    "docx": "writer_pdf_Export",
+    "odt": "writer_pdf_Export",
+    "ppt": "impress_pdf_Export",
+    "pptx": "impress_pdf_Export",
+    "odp": "impress_pdf_Export",
+}
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -33,6 +46,7 @@ def soffice() -> str | None:
 def convert_to_pdf(source: Path, workdir: Path) -> Path:
     """Run LibreOffice on `source`; return the PDF it wrote. Raises subprocess.TimeoutExpired or
     RuntimeError."""
+    export_filter = EXPORT_FILTERS.get(source.suffix.lower().lstrip("."))
     command = [
         soffice(),
         f"-env:UserInstallation={(workdir / 'profile').as_uri()}",
@@ -40,7 +54,7 @@ def convert_to_pdf(source: Path, workdir: Path) -> Path:
         "--norestore",
         "--nolockcheck",
         "--convert-to",
-        "pdf",
+        f"pdf:{export_filter}:{_TAGGED}" if export_filter else "pdf",
         "--outdir",
         str(workdir / "out"),
         str(source),

@@ -305,7 +305,7 @@ def decisions_in(body_ids, start: date, end: date) -> list[dict]:
         {
             "reference": d.reference,
             "text": d.text,
-            "date": d.meeting.local_date.isoformat(),
+            "date": f"{d.meeting.local_date:%-d %b %Y}",
             "body": d.meeting.body.name,
         }
         for d in decisions.order_by("meeting__starts_at", "pk")
@@ -318,10 +318,10 @@ def actions_in(body_ids, start: date, end: date) -> list[dict]:
         {
             "description": a.description,
             "owner": a.owner.name,
-            "due_on": a.due_on.isoformat(),
+            "due_on": f"{a.due_on:%-d %b %Y}",
             "status": a.get_status_display(),
             "overdue": a.is_overdue,
-            "date": a.meeting.local_date.isoformat(),
+            "date": f"{a.meeting.local_date:%-d %b %Y}",
         }
         for a in actions.order_by("meeting__starts_at", "due_on", "pk")
     ]
@@ -334,7 +334,7 @@ def meetings_held(body_ids, start: date, end: date) -> list[dict]:
     return [
         {
             "body": m.body.name,
-            "date": m.local_date.isoformat(),
+            "date": f"{m.local_date:%-d %b %Y}",
             "status": m.get_status_display(),
             "minutes": m.get_minutes_status_display(),
         }

@@ -266,8 +266,14 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         register_due = caching.cached_value(
             ("register-due", user.pk, now.date()), ["meetings"], lambda: services.register_review_due(user)
         )
-        attendance = Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first()
-        declarations = list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item"))
+        attendance, declarations = caching.cached_value(
+            ("my-answer", meeting.pk, user.pk),
+            ["meetings", "partners"],
+            lambda: (
+                Attendance.objects.filter(meeting=meeting, person=user).select_related("deputy").first(),
+                list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item")),
+            ),
+        )
         if response_form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
             _seats, colleagues = services.people_of(meeting)
@@ -494,29 +500,39 @@ def _item_visible(user, item: AgendaItem | None, meeting: Meeting) -> bool:
 
 @login_required
 def action_list(request):
-    form = ActionFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    actions = actions_visible_to(request.user)
-    if filters.get("body"):
-        actions = actions.filter(meeting__body=filters["body"])
-    show = filters.get("show")
-    if show == "open":
-        actions = actions.open()
-    elif show == "overdue":
-        actions = actions.overdue()
-    elif show == ActionStatus.DONE:
-        actions = actions.filter(status=ActionStatus.DONE)
-    page = Paginator(actions.order_by("-status", "due_on", "pk"), ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "meetings/action_list.html",
-        {
-            "form": form,
-            "page": page,
-            "filter_query": filter_query(request),
-            "sits_on_a_body": is_programme_manager(request.user) or bool(member_body_ids(request.user)),
-        },
+    user = request.user
+    is_manager = is_programme_manager(user)
+    body_ids = sorted(member_body_ids(user))
+    if not (is_manager or body_ids):
+        return render(request, "meetings/action_list.html", {"sits_on_a_body": False})
+
+    def build() -> dict:
+        form = ActionFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        actions = actions_visible_to(user)
+        if filters.get("body"):
+            actions = actions.filter(meeting__body=filters["body"])
+        show = filters.get("show")
+        if show == "open":
+            actions = actions.open()
+        elif show == "overdue":
+            actions = actions.overdue()
+        elif show == ActionStatus.DONE:
+            actions = actions.filter(status=ActionStatus.DONE)
+        page = Paginator(actions.order_by("-status", "due_on", "pk"), ACTIONS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return {"form": form, "page": page, "filter_query": filter_query(request), "is_manager": is_manager}
+
+    # Shared by everyone who sits on the same bodies (overdue is a matter of the day); the
+    # owner-only links are cut out for each viewer.
+    audience = (tuple(body_ids), is_manager, timezone.localdate(), request.GET.urlencode())
+    html = caching.fragment(
+        request, "action-log", audience, ["meetings", "partners"], "meetings/_action_log.html", build
     )
+    if not is_manager:
+        html = caching.keep_only_for(html, {str(user.pk)})
+    return render(request, "meetings/action_list.html", {"sits_on_a_body": True, "action_log_html": html})
 
 
 @login_required
@@ -680,7 +696,16 @@ def interest_register(request):
     programme manager."""
     if not can_read_interest_register(request.user):
         raise Http404
-    return render(request, "meetings/interest_register.html", {"bodies": interest_register_by_body()})
+    # Everyone who may read it reads the same register (current seats: a matter of the day).
+    html = caching.fragment(
+        request,
+        "interest-register",
+        timezone.localdate(),
+        ["meetings", "partners"],
+        "meetings/_interest_register.html",
+        lambda: {"bodies": interest_register_by_body()},
+    )
+    return render(request, "meetings/interest_register.html", {"register_html": html})
 
 
 # --- Seminars (public) -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from news.models import (
     Delivery,
     DeliveryStatus,
     IssueStatus,
+    JoinRequest,
     KeyFact,
     NewsItem,
     NewsletterIssue,
@@ -222,6 +223,20 @@ SUBSCRIBERS = [
 ]
 
 
+JOIN_REQUEST = {
+    "organisation_name": "Cambridge Wireless",
+    "org_type": "business",
+    "organisation_website": "https://cambridge-wireless.example.org",
+    "contact_name": "Priya Shah",
+    "contact_role": "Head of Partnerships",
+    "contact_email": "priya.shah@example.org",
+    "message": (
+        "We have joined several Board meetings to explore collaborative working and would like to support "
+        "and shape the DIZ's work on connectivity as a partner."
+    ),
+}
+
+
 @transaction.atomic
 def load(stdout=None) -> dict[str, int]:
     pm = User.objects.filter(email="programme.manager@example.org").first()
@@ -290,6 +305,9 @@ def load(stdout=None) -> dict[str, int]:
                     subscriber=subscriber,
                     defaults={"status": DeliveryStatus.SENT, "sent_at": sent_at, "attempts": 1},
                 )
+    JoinRequest.objects.get_or_create(
+        contact_email=JOIN_REQUEST["contact_email"], defaults=JOIN_REQUEST | {"received_at": now - timedelta(days=3)}
+    )
     counts = {
         "news items": len(NEWS),
         "pages": len(PAGES),

@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
 from diz_portal import markdown
+from partners.models import OrganisationType
 
 
 class PublicationStatus(models.TextChoices):
@@ -271,3 +272,62 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue} to {self.subscriber}"
+
+
+# --- Get involved and contact ----------------------------------------------------------------
+
+MESSAGE_MAX_CHARS = 5000
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a reply"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class JoinRequest(models.Model):
+    """An organisation asks to join the partnership (its open door). Accepting makes it a
+    prospective partner and invites its contact; declining sends the programme manager's reply."""
+
+    organisation_name = models.CharField(max_length=200)
+    org_type = models.CharField("type of organisation", max_length=40, choices=OrganisationType.choices)
+    organisation_website = models.URLField("website", blank=True)
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField(max_length=254)
+    contact_role = models.CharField("contact's job title", max_length=200, blank=True)
+    message = models.TextField("why you would like to join", max_length=MESSAGE_MAX_CHARS)
+    status = models.CharField(max_length=20, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING)
+    reply = models.TextField(blank=True, max_length=MESSAGE_MAX_CHARS)
+    organisation = models.ForeignKey(
+        "partners.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="join_requests"
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.organisation_name} asks to join"
+
+
+class ContactMessage(models.Model):
+    """A message to the programme team from /contact/, forwarded by email (once) by a worker."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    message = models.TextField(max_length=MESSAGE_MAX_CHARS)
+    received_at = models.DateTimeField(default=timezone.now)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.subject} (from {self.name})"

@@ -29,9 +29,12 @@ from diz_portal.mail import send_once
 from diz_portal.mail import subject as email_subject
 from diz_portal.queue import enqueue, send_task_now
 from news.models import (
+    ContactMessage,
     Delivery,
     DeliveryStatus,
     IssueStatus,
+    JoinRequest,
+    JoinRequestStatus,
     KeyFact,
     NewsItem,
     NewsletterIssue,
@@ -114,6 +117,8 @@ def publish(*, record: NewsItem | Page, at=None, by) -> NewsItem | Page:
     """Publish now, or at `at` (scheduled). Keeps the history."""
     record.status = PublicationStatus.PUBLISHED
     record.published_at = at or timezone.now()
+    if isinstance(record, NewsItem) and record.created_by_id is None:
+        record.created_by = by
     record.full_clean()
     _as(record, by).save()
     return record
@@ -429,3 +434,138 @@ def delete_unconfirmed_subscribers(*, now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_KEPT_DAYS)
     deleted, _ = Subscriber.objects.filter(status=SubscriberStatus.PENDING, consented_at__lt=cutoff).delete()
     return deleted
+
+
+# --- Get involved and contact ----------------------------------------------------------------
+
+
+def ask_to_join(**fields) -> JoinRequest:
+    """Record an organisation's request to join and tell the programme team (once, by a worker)."""
+    request = JoinRequest(**fields)
+    request.full_clean()
+    request.save()
+    from news import tasks
+
+    enqueue(tasks.tell_programme_team, "join", request.pk)
+    return request
+
+
+def send_contact_message(**fields) -> ContactMessage:
+    message = ContactMessage(**fields)
+    message.full_clean()
+    message.save()
+    from news import tasks
+
+    enqueue(tasks.tell_programme_team, "contact", message.pk)
+    return message
+
+
+def programme_team_address() -> str:
+    return Partnership.current().contact_email or settings.DEFAULT_FROM_EMAIL
+
+
+def tell_programme_team(*, kind: str, pk: int) -> bool:
+    """Forward a contact message or a join request to the programme team, at most once."""
+    record = (ContactMessage if kind == "contact" else JoinRequest).objects.filter(pk=pk).first()
+    if record is None:
+        return False
+    template = "news/email/contact_message.txt" if kind == "contact" else "news/email/join_request.txt"
+    subject = (
+        f"Message from {record.name}: {record.subject}"
+        if kind == "contact"
+        else f"{record.organisation_name} asks to join the partnership"
+    )
+    sent = send_once(
+        key=f"news.{kind}:{pk}",
+        to=programme_team_address(),
+        subject=email_subject(subject),
+        body=render_to_string(template, {"record": record, "site_url": settings.SITE_URL}),
+    )
+    if sent and kind == "contact":
+        ContactMessage.objects.filter(pk=pk).update(forwarded_at=timezone.now())
+    return sent
+
+
+def accept_join_request(*, join_request: JoinRequest, by) -> JoinRequest:
+    """The organisation becomes a prospective partner (out of the public directory until it
+    joins) and its contact is invited to the portal. Locks the request so two clicks accept once.
+    Raises ValidationError (nothing written) if the organisation's name or the contact's email is
+    already in use."""
+    from partners import services as partner_services
+    from partners.models import MembershipStatus, Organisation
+
+    with transaction.atomic():
+        join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        if join_request.status != JoinRequestStatus.PENDING:
+            raise ValidationError("This request has already been answered.")
+        if Organisation.objects.filter(name__iexact=join_request.organisation_name).exists():
+            raise ValidationError(
+                f"An organisation called {join_request.organisation_name} is already in the directory."
+            )
+        slug = _free_slug(join_request.organisation_name)
+        organisation = Organisation(
+            name=join_request.organisation_name,
+            slug=slug,
+            org_type=join_request.org_type,
+            website=join_request.organisation_website,
+            membership_status=MembershipStatus.PROSPECTIVE,
+            org_id=None,
+        )
+        partner_services.save_organisation(organisation=organisation, by=by)
+        partner_services.invite_person(
+            email=join_request.contact_email,
+            name=join_request.contact_name,
+            job_title=join_request.contact_role,
+            organisation=organisation,
+            by=by,
+        )
+        join_request.status = JoinRequestStatus.ACCEPTED
+        join_request.organisation = organisation
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = by
+        _as(join_request, by).save(update_fields=["status", "organisation", "decided_at", "decided_by"])
+    return join_request
+
+
+def _free_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    from partners.models import Organisation
+
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def decline_join_request(*, join_request: JoinRequest, reply: str, by) -> JoinRequest:
+    """Decline with a reply, emailed to the contact once (by a worker)."""
+    if not reply.strip():
+        raise ValidationError({"reply": "Write a reply to tell them why."})
+    with transaction.atomic():
+        join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        if join_request.status != JoinRequestStatus.PENDING:
+            raise ValidationError("This request has already been answered.")
+        join_request.status = JoinRequestStatus.DECLINED
+        join_request.reply = reply
+        join_request.decided_at = timezone.now()
+        join_request.decided_by = by
+        _as(join_request, by).save(update_fields=["status", "reply", "decided_at", "decided_by"])
+        from news import tasks
+
+        enqueue(tasks.send_join_reply, join_request.pk)
+    return join_request
+
+
+def send_join_reply(*, join_request_id: int) -> bool:
+    join_request = JoinRequest.objects.filter(pk=join_request_id, status=JoinRequestStatus.DECLINED).first()
+    if join_request is None:
+        return False
+    partnership = Partnership.current()
+    return send_once(
+        key=f"news.join-reply:{join_request.pk}",
+        to=join_request.contact_email,
+        subject=email_subject(f"Your request to join the {partnership.name}"),
+        body=render_to_string("news/email/join_reply.txt", {"join_request": join_request, "partnership": partnership}),
+    )

@@ -30,3 +30,13 @@ def resume_unfinished_issues() -> int:
 @shared_task
 def delete_unconfirmed_subscribers() -> int:
     return services.delete_unconfirmed_subscribers()
+
+
+@shared_task(**RETRYING)
+def tell_programme_team(kind: str, pk: int) -> bool:
+    return services.tell_programme_team(kind=kind, pk=pk)
+
+
+@shared_task(**RETRYING)
+def send_join_reply(join_request_id: int) -> bool:
+    return services.send_join_reply(join_request_id=join_request_id)

@@ -4,14 +4,19 @@ already sent: keep them."""
 
 from django.urls import path
 
+from diz_portal.caching import public_page
 from news import feeds, views
 
 app_name = "news"
 urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
+    path("get-involved/", views.get_involved, name="get_involved"),
+    path("get-involved/thank-you/", views.join_thanks, name="join_thanks"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thank-you/", views.contact_thanks, name="contact_thanks"),
     path("news/", views.news_list, name="list"),
-    path("news/feed.atom", feeds.NewsFeed(), name="feed"),
+    path("news/feed.atom", public_page("news")(feeds.NewsFeed()), name="feed"),
     path("news/<slug:slug>/", views.news_item, name="item"),
     path("newsletter/", views.newsletter, name="newsletter"),
     path("newsletter/thank-you/", views.subscribed, name="subscribed"),

@@ -45,3 +45,11 @@ class PartnersConfig(AppConfig):
         for name in ("Organisation", "GoverningBody", "Membership", "Partnership"):
             watch(self.get_model(name), ["partners"])
         watch(self.get_model("User"), ["partners"], ignore_fields={"last_login", "password"})
+        # Roles come from groups and permissions (kept in the cache with the person's seats).
+        from django.contrib.auth.models import Group
+
+        from diz_portal.caching import watch_m2m
+
+        User = self.get_model("User")
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            watch_m2m(through, ["partners"])

@@ -52,16 +52,23 @@ def is_programme_manager(user) -> bool:
 
 
 def _holds_manage_permission(user) -> bool:
-    """What `user.has_perm(MANAGE_PERMISSION)` answers for an active user, in one query instead
-    of loading every permission the user and their groups hold (two queries on every page)."""
+    """What `user.has_perm(MANAGE_PERMISSION)` answers for an active user: one query instead of
+    loading every permission the user and their groups hold (two on every page), and kept in the
+    cache until a person, group or permission changes (`partners` topic, group changes included)."""
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
+    from diz_portal.caching import cached_value
+
     app_label, codename = MANAGE_PERMISSION.split(".")
-    return (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
+    return cached_value(
+        ("manager-role", user.pk),
+        ["partners"],
+        lambda: (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        ),
     )
 
 

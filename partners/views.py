@@ -33,7 +33,7 @@ from partners.permissions import (
     is_programme_manager,
     programme_manager_required,
 )
-from reports.dashboards import manager_attention, manager_figures, member_dashboard
+from reports.dashboards import manager_dashboard, member_dashboard
 
 DIRECTORY_PAGE_SIZE = 50
 
@@ -105,19 +105,12 @@ def body_detail(request, slug):
 
 @login_required
 def dashboard(request):
-    memberships = Membership.objects.filter(person=request.user).with_people().order_by("-started_on")
-    today = timezone.localdate()
-    current = [m for m in memberships if m.is_current(today)]
-    past = [m for m in memberships if not m.is_current(today)]
-    deputising = Membership.objects.current().filter(deputy=request.user).with_people()
+    """Where everyone lands after signing in: their seats, and the panels reports.dashboards
+    composes for them (cached per person until what they show changes)."""
     return render(
         request,
         "partners/dashboard.html",
         {
-            "current": current,
-            "past": past,
-            "deputising": deputising,
-            "today": today,
             "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
             "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
         }
@@ -148,23 +141,7 @@ def accept_invitation(request, pk, token):
 def manage_index(request):
     """The programme manager's dashboard: what needs attention, then the figures
     (reports.dashboards composes them from each app's own `dashboard` module)."""
-    attention = manager_attention()
-    return render(
-        request,
-        "manage/index.html",
-        {
-            "attention_left": attention[::2],
-            "attention_right": attention[1::2],
-            "attention_count": sum(panel.count for panel in attention),
-            "figures": manager_figures(),
-            "organisation_count": Organisation.objects.filter(is_archived=False).count(),
-            "people_count": User.objects.filter(is_active=True).count(),
-            "pending_invitations": Invitation.objects.pending().count(),
-            "bodies": GoverningBody.objects.annotate(
-                member_count=Count("memberships", filter=Q(memberships__in=Membership.objects.current()))
-            ),
-        },
-    )
+    return render(request, "manage/index.html", manager_dashboard())
 
 
 @programme_manager_required

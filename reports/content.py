@@ -12,7 +12,6 @@ meetings.dashboard), so nothing restricted ever reaches a report.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from meetings import dashboard as meetings_data
 from partners.models import Partnership
-from reports.dashboards import WAITING, app_ready
+from reports.dashboards import WAITING, feature_function
 from reports.models import Report, ReportKind
 from reports.periods import Period
 
@@ -47,15 +46,17 @@ SECTIONS = {
     ReportKind.ENGAGEMENT: [
         ("summary", "Summary"),
         ("attendance", "Attendance by organisation and sector"),
-        ("contributions", "Contributions per organisation"),
+        ("contributions", "Items presented per organisation"),
+        ("bid_contributions", "Contributions to bids per organisation"),
     ],
 }
-# Sections each app supplies, and the function in its `dashboard` module that does.
+# Sections a feature supplies (reports.dashboards.FEATURES), and the function that does.
 APP_SECTIONS = {
-    "delivery": ("strategy", "report_delivery"),
+    "delivery": ("delivery", "report"),
     "endorsement": ("strategy", "report_endorsement"),
     "funding": ("funding", "report_funding"),
     "accountable": ("funding", "report_accountable_bodies"),
+    "bid_contributions": ("funding", "report_contributions"),
 }
 
 
@@ -75,12 +76,13 @@ def gather(report: Report) -> dict:
     for key, title in SECTIONS[report.kind]:
         section = {"key": key, "title": title}
         if key in APP_SECTIONS:
-            app, function = APP_SECTIONS[key]
-            if app_ready(app):
-                module = importlib.import_module(f"{app}.dashboard")
-                section["data"] = getattr(module, function)(start=period.start, end=period.end, body=report.body)
+            feature, function = APP_SECTIONS[key]
+            answer = feature_function(feature, function)
+            if answer is None:
+                section["waiting"] = WAITING[feature]
             else:
-                section["waiting"] = WAITING[app]
+                section["data"] = answer(start=period.start, end=period.end, body=report.body)
+                section["generic"] = True
         else:
             section["data"] = _meetings_section(key, report, period, body_ids)
         data["sections"].append(section)

@@ -5,6 +5,16 @@ its own visibility rules; here those answers become panels of rows, each linking
 the thing is done.
 
 An app that is not built yet has no `dashboard` module: its panels say so instead of guessing.
+What an app's `dashboard` module may offer (each optional; what is missing shows as "not in the
+portal yet"):
+
+- `manager_panels(*, now) -> list[Panel]`: things needing the programme manager, each row linking
+  to where it is done;
+- `manager_charts(*, now) -> list[diz_portal.charts.BarChart]`: the figures under them;
+- `organisation_panels(*, now, organisation) -> list[Panel]`: for a partner's officers and members;
+- `report_<section>(*, start, end, body) -> dict`: a Board report's section as plain data
+  (`paragraphs`, and `tables` of `caption`, `columns`, `rows`), see reports/content.py;
+- `REGISTERS`: registers to download as spreadsheets (reports.registers.Register).
 """
 
 from __future__ import annotations
@@ -16,25 +26,41 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.charts import BarChart
 from meetings import dashboard as meetings_panels
 from partners import dashboard as partners_panels
 from reports.models import LastLook
 
+# What the dashboards show comes from these topics (diz_portal/caching.py): a change to any of them
+# starts a new copy. reports/apps.py watches the models no app watches yet.
+TOPICS = ["partners", "meetings", "documents", "invitations", "strategy", "funding", "reports"]
+
 # Visits closer together than this are one look: reloading the page must not empty "new papers".
 LOOK_GAP = timedelta(minutes=30)
 ATTENDANCE_YEAR = timedelta(days=365)
 
+# What a panel says while the part of the portal it reports on is not built yet, by feature.
 WAITING = {
-    "strategy": "The strategy, endorsements and the delivery plan are not in the portal yet: this panel fills in "
-    "once they are.",
+    "strategy": "Strategy endorsements are not in the portal yet: this panel fills in once they are.",
+    "delivery": "The delivery plan (workstreams, projects, milestones and risks) is not in the portal yet: this "
+    "panel fills in once it is.",
     "funding": "Funding bids, awards and claims are not in the portal yet: this panel fills in once they are.",
 }
+# Where each feature's answers come from: (app, prefix of its functions in the app's dashboard module).
+FEATURES = {"strategy": ("strategy", ""), "delivery": ("strategy", "delivery_"), "funding": ("funding", "")}
 
 
 def app_ready(app: str) -> bool:
     """Whether `app` answers the dashboards (has a `dashboard` module)."""
     return importlib.util.find_spec(f"{app}.dashboard") is not None
+
+
+def app_function(app: str, name: str):
+    """`app.dashboard.<name>`, or None while the app does not offer it."""
+    if not app_ready(app):
+        return None
+    return getattr(importlib.import_module(f"{app}.dashboard"), name, None)
 
 
 @dataclass
@@ -64,8 +90,8 @@ class Panel:
         return self.count > 0
 
 
-def _waiting(key: str, title: str, app: str) -> Panel:
-    return Panel(key=key, title=title, waiting=WAITING[app])
+def _waiting(key: str, title: str, feature: str) -> Panel:
+    return Panel(key=key, title=title, waiting=WAITING[feature])
 
 
 def _date(value) -> str:
@@ -73,6 +99,23 @@ def _date(value) -> str:
 
 
 # --- The programme manager ---------------------------------------------------------------------
+
+
+def manager_dashboard(now: datetime | None = None) -> dict:
+    """The programme manager's /manage/: kept for the day until anything it shows changes (the
+    clock's own changes, such as a deadline passing at 17:00, show within the cache's ten minutes)."""
+    now = now or timezone.now()
+
+    def build():
+        attention = manager_attention(now)
+        return {
+            "attention_left": attention[::2],
+            "attention_right": attention[1::2],
+            "attention_count": sum(panel.count for panel in attention),
+            "figures": manager_figures(now),
+        } | partners_panels.directory_counts()
+
+    return caching.cached_value(("manager-dashboard", timezone.localdate(now)), TOPICS, build)
 
 
 def manager_attention(now: datetime | None = None) -> list[Panel]:
@@ -83,22 +126,27 @@ def manager_attention(now: datetime | None = None) -> list[Panel]:
         _minutes_panel(now),
         _actions_panel(now),
     ]
-    panels += _app_panels("funding", "manager_panels", now, [("bids", "Bids due and claims")])
-    panels += _app_panels(
-        "strategy",
-        "manager_panels",
-        now,
-        [("projects", "Projects at amber or red, and updates missing"), ("endorsements", "Endorsements outstanding")],
+    panels += _feature_panels("funding", "manager_panels", now, [("bids", "Bids due and claims")])
+    panels += _feature_panels(
+        "delivery", "manager_panels", now, [("projects", "Projects at amber or red, and updates missing")]
     )
+    panels += _feature_panels("strategy", "manager_panels", now, [("endorsements", "Endorsements outstanding")])
     panels += [_invitations_panel(), _failed_documents_panel()]
     return panels
 
 
-def _app_panels(app: str, function: str, now, placeholders: list[tuple[str, str]], **kwargs) -> list[Panel]:
-    if not app_ready(app):
-        return [_waiting(key, title, app) for key, title in placeholders]
-    module = importlib.import_module(f"{app}.dashboard")
-    return getattr(module, function)(now=now, **kwargs)
+def feature_function(feature: str, name: str):
+    """The function answering `name` for a feature (e.g. the delivery plan's `manager_panels` is
+    `strategy.dashboard.delivery_manager_panels`), or None while it is not built."""
+    app, prefix = FEATURES[feature]
+    return app_function(app, prefix + name)
+
+
+def _feature_panels(feature: str, name: str, now, placeholders: list[tuple[str, str]], **kwargs) -> list[Panel]:
+    answer = feature_function(feature, name)
+    if answer is None:
+        return [_waiting(key, title, feature) for key, title in placeholders]
+    return answer(now=now, **kwargs)
 
 
 def _meeting_row(meeting, url_name: str, **fields) -> Row:
@@ -212,6 +260,16 @@ def _failed_documents_panel() -> Panel:
         )
         for document in meetings_panels.failed_documents()
     ]
+    from reports.documents import failed_documents
+
+    rows += [
+        Row(
+            text=str(document.report),
+            url=reverse("reports:body", args=[document.report.body.slug]),
+            detail=document.error[:160],
+        )
+        for document in failed_documents()
+    ]
     return _list_panel("documents", "Documents that failed to build", rows, "Every document built.")
 
 
@@ -230,11 +288,12 @@ def manager_figures(now: datetime | None = None) -> dict:
         "charts": [],
         "waiting": [],
     }
-    for app, title in [("funding", "Funding pipeline by stage"), ("strategy", "Projects by stage and RAG")]:
-        if app_ready(app):
-            figures["charts"] += importlib.import_module(f"{app}.dashboard").manager_charts(now=now)
+    for feature, title in [("funding", "Funding pipeline by stage"), ("delivery", "Projects by stage and RAG")]:
+        charts = feature_function(feature, "manager_charts")
+        if charts is None:
+            figures["waiting"].append(_waiting(f"{feature}-figures", title, feature))
         else:
-            figures["waiting"].append(Panel(key=app, title=title, waiting=WAITING[app]))
+            figures["charts"] += charts(now=now)
     return figures
 
 
@@ -268,12 +327,23 @@ def look(user, now: datetime | None = None) -> datetime | None:
 
 
 def member_dashboard(user, now: datetime | None = None) -> dict:
+    """A member's or partner officer's /dashboard/: kept per person and per look (what counts as
+    new depends on when they last looked) until anything it shows changes."""
     now = now or timezone.now()
     since = look(user, now)
+    today = timezone.localdate(now)
+    return caching.cached_value(
+        ("member-dashboard", user.pk, since.isoformat() if since else "first", today),
+        TOPICS,
+        lambda: _member_dashboard(user, since, now),
+    )
+
+
+def _member_dashboard(user, since, now) -> dict:
     meetings = meetings_panels.next_meetings_for_member(user, since=since, now=now)
     papers, papers_total = meetings_panels.papers_to_read(user, since=since, now=now)
     actions, actions_total = meetings_panels.open_actions_of(user)
-    context = {
+    context = partners_panels.seats_of(user, timezone.localdate(now)) | {
         "since": since,
         "next_meetings": meetings,
         "papers": papers,
@@ -285,17 +355,20 @@ def member_dashboard(user, now: datetime | None = None) -> dict:
         "organisation_panels": [],
     }
     if user.organisation_id:
-        context["organisation_panels"] = _app_panels(
-            "strategy",
-            "organisation_panels",
-            now,
-            [("endorsement", "My organisation's endorsement"), ("projects", "My organisation's projects")],
-            organisation=user.organisation,
-        ) + _app_panels(
-            "funding",
-            "organisation_panels",
-            now,
-            [("contributions", "My organisation's contributions to bids")],
-            organisation=user.organisation,
-        )
+        mine = {"organisation": user.organisation}
+        context["organisation_panels"] = [
+            *_feature_panels(
+                "strategy", "organisation_panels", now, [("endorsement", "My organisation's endorsement")], **mine
+            ),
+            *_feature_panels(
+                "delivery", "organisation_panels", now, [("projects", "My organisation's projects")], **mine
+            ),
+            *_feature_panels(
+                "funding",
+                "organisation_panels",
+                now,
+                [("contributions", "My organisation's contributions to bids")],
+                **mine,
+            ),
+        ]
     return context

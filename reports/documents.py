@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.queue import send_task_now
 from reports import content
@@ -25,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 def _progress(report_id: int, progress: int, stage: str) -> None:
-    # Outside the build's transaction, so the page sees it while the worker is still busy.
+    # An update() sends no signal: the reports pages' cached copies are told here.
     Report.objects.filter(pk=report_id).update(progress=progress, stage=stage)
+    caching.bump("reports")
 
 
 def document_title(report: Report) -> str:
@@ -71,6 +73,7 @@ def build(*, document_id: int) -> str:
         GeneratedDocument.objects.filter(pk=document.pk).update(
             status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
         )
+        caching.bump("documents")
         _progress(report.pk, 0, "Failed")
         raise
     _progress(report.pk, 90, "Saving")

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.text import capfirst
 
 from diz_portal.forms import Form
 from reports import periods
 from reports.models import ReportKind
-from reports.services import QUARTERLY, periods_for
+from reports.services import periods_for
 
 
 class ReportRequestForm(Form):
@@ -17,8 +18,8 @@ class ReportRequestForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        quarters = [(p.key, p.label.capitalize()) for p in periods_for(ReportKind.HIGHLIGHT)]
-        years = [(p.key, p.label.capitalize()) for p in periods_for(ReportKind.FUNDING)]
+        quarters = [(p.key, capfirst(p.label)) for p in periods_for(ReportKind.HIGHLIGHT)]
+        years = [(p.key, capfirst(p.label)) for p in periods_for(ReportKind.FUNDING)]
         self.fields["period"].widget.choices = [("Quarters", quarters), ("Financial years", years)]
 
     def clean_period(self):
@@ -26,7 +27,3 @@ class ReportRequestForm(Form):
             return periods.parse(self.cleaned_data["period"])
         except (ValueError, TypeError):
             raise forms.ValidationError("Choose a quarter or a financial year from the list.") from None
-
-    @property
-    def quarterly_kinds(self):
-        return QUARTERLY

@@ -7,7 +7,6 @@ they exist), so an export can never show what the page would not.
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +22,7 @@ from meetings.permissions import (
     member_body_ids,
 )
 from partners.permissions import is_programme_manager
-from reports.dashboards import app_ready
+from reports.dashboards import app_function
 
 MONEY_FORMAT = '"£"#,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
@@ -104,11 +103,20 @@ def registers() -> dict[str, Register]:
     """Every register, the strategy and funding apps' included once they are built."""
     found = {register.key: register for register in MEETINGS_REGISTERS}
     for app in ("strategy", "funding"):
-        if app_ready(app):
-            module = importlib.import_module(f"{app}.dashboard")
-            for register in getattr(module, "REGISTERS", []):
-                found[register.key] = register
+        for register in app_function(app, "REGISTERS") or []:
+            found[register.key] = register
     return found
+
+
+# Registers the issue asks for whose records are not in the portal yet: listed as such.
+PLANNED = [("projects", "Projects and milestones", "delivery")]
+
+
+def planned_registers() -> list[dict]:
+    from reports.dashboards import WAITING
+
+    found = registers()
+    return [{"title": title, "waiting": WAITING[feature]} for key, title, feature in PLANNED if key not in found]
 
 
 def get_register_rows(user, key: str):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from diz_portal import caching
 from diz_portal.models import GeneratedDocument
 from diz_portal.queue import enqueue
 from reports import periods
@@ -31,10 +32,13 @@ def partnership_began() -> date | None:
     from meetings.models import Meeting
     from partners.models import Organisation
 
-    first_meeting = Meeting.objects.aggregate(first=Min("starts_at"))["first"]
-    first_joined = Organisation.objects.aggregate(first=Min("joined_on"))["first"]
-    dates = [d for d in (first_meeting and timezone.localtime(first_meeting).date(), first_joined) if d]
-    return min(dates) if dates else None
+    def find():
+        first_meeting = Meeting.objects.aggregate(first=Min("starts_at"))["first"]
+        first_joined = Organisation.objects.aggregate(first=Min("joined_on"))["first"]
+        dates = [d for d in (first_meeting and timezone.localtime(first_meeting).date(), first_joined) if d]
+        return min(dates) if dates else None
+
+    return caching.cached_value("partnership-began", ["meetings", "partners"], find)
 
 
 def periods_for(kind: str, *, today: date | None = None) -> list[Period]:

@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.views import file_response
@@ -34,11 +35,21 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        {"bodies": list(reportable_bodies(request.user)), "registers": registers.registers().values()},
+        {
+            "bodies": list(reportable_bodies(request.user)),
+            "registers": registers.registers().values(),
+            "planned": registers.planned_registers(),
+        },
     )
 
 
 def _reports_context(body, user) -> dict:
+    """A body's reports and their documents, the same for everyone who may see them: kept until a
+    report or document changes (progress included, see reports.documents._progress)."""
+    return caching.cached_value(("reports-of", body.pk), ["reports", "documents"], lambda: _reports_of(body))
+
+
+def _reports_of(body) -> dict:
     reports = list(
         Report.objects.filter(body=body)
         .prefetch_related("requests__requested_by")

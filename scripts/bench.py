@@ -163,12 +163,47 @@ TARGETS: list[dict] = [
     {"name": "news item", "path": "/news/{latest_news}/", "kind": "public", "optional": True},
     {"name": "news feed (Atom)", "path": "/news/feed.atom", "kind": "public", "optional": True},
     {"name": "newsletter", "path": "/newsletter/", "kind": "public", "optional": True},
+    # Dashboards and reports (issue 13); the member's dashboard and the management index are above.
+    {
+        "name": "dashboard (partner officer)",
+        "path": "/dashboard/",
+        "login_as": "partner.officer@example.org",
+        "kind": "member",
+    },
+    {"name": "Board reports (member)", "path": "/reports/board/", "login_as": MEMBER, "kind": "member"},
+    # Funding (issue 11).
+    {"name": "funding secured", "path": "/funding/", "kind": "public", "optional": True},
+    {"name": "360Giving open data", "path": "/open-data/360giving.json", "kind": "public", "optional": True},
+    {
+        "name": "funding pipeline (manager)",
+        "path": "/funding/pipeline/",
+        "login_as": MANAGER,
+        "kind": "manager",
+        "optional": True,
+    },
+    {
+        "name": "funding figures (member)",
+        "path": "/funding/figures/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
+    {"name": "bids table (member)", "path": "/funding/bids/", "login_as": MEMBER, "kind": "member", "optional": True},
+    {
+        "name": "award page (member)",
+        "path": "/funding/awards/{funding_award}/",
+        "login_as": MEMBER,
+        "kind": "member",
+        "optional": True,
+    },
 ]
 # Later issues add their pages here with the same kinds (`"optional": True` while a page may be
 # missing: it is reported as not available instead of failing).
 
 # Facts the targets' paths may use, each a Python expression evaluated in `manage.py shell`.
 FACTS: dict[str, str] = {
+    # The demo's published award (the LFFN one).
+    "funding_award": "Award.objects.published().order_by('pk').values_list('pk', flat=True).first()",
     "busiest_body": (
         "GoverningBody.objects.annotate("
         "n=Count('memberships', filter=Q(memberships__in=Membership.objects.current()))"
@@ -186,10 +221,15 @@ FACTS: dict[str, str] = {
 FACTS["latest_news"] = "NewsItem.objects.live().order_by('-published_at').values_list('slug', flat=True).first()"
 FACTS_PRELUDE = (
     "from django.db.models import Count, Q\n"
+    "from funding.models import Award\n"
     "from meetings.models import Meeting\n"
     "from news.models import NewsItem\n"
     "from partners.models import GoverningBody, Membership, Organisation\n"
 )
+
+# The quarterly highlight report: ready this many seconds after the request (issue 13): 10 s at
+# the demo's size (scale 1), 30 s at scale 10.
+REPORT_TARGET_SECONDS = {1: 10.0, 10: 30.0}
 
 # The board pack: built by a worker in under this many seconds (DESIGN.md, quality bars), using at
 # most this much of the worker's CPU time (median of the runs; issue 8).
@@ -652,13 +692,21 @@ def reset_document(document_id: int) -> None:
         conn.close()
 
 
-def build_once(env: dict[str, str], proc: subprocess.Popen, document_id: int, worker_log: Path, timeout: float):
-    """Queue the build and poll the database until the document is ready (or failed)."""
+def build_once(
+    env: dict[str, str],
+    proc: subprocess.Popen,
+    document_id: int,
+    worker_log: Path,
+    timeout: float,
+    command: str = "bench_pack_meeting",
+):
+    """Queue the build (with `manage.py <command> --enqueue`) and poll the database until the
+    document is ready (or failed)."""
     before = document_state(document_id)
     if before is None or before["status"] == "ready":
-        raise BenchError(f"the pack document {document_id} is {before and before['status']}, not queued")
+        raise BenchError(f"the document {document_id} is {before and before['status']}, not queued")
     cpu_before = cpu_seconds(proc.pid)
-    enqueued = manage(env, "bench_pack_meeting", "--enqueue", str(document_id), capture=True)
+    enqueued = manage(env, command, "--enqueue", str(document_id), capture=True)
     enqueued_at = json.loads(enqueued.stdout.strip().splitlines()[-1])["enqueued_at"]
     while True:
         state = document_state(document_id)
@@ -666,7 +714,7 @@ def build_once(env: dict[str, str], proc: subprocess.Popen, document_id: int, wo
         if state["status"] == "ready" and state["version"] > before["version"]:
             break
         if state["status"] == "failed" or now > enqueued_at + timeout:
-            return {"error": f"the pack is {state['status']} after {now - enqueued_at:.0f}s: {state['error']}"}
+            return {"error": f"it is {state['status']} after {now - enqueued_at:.0f}s: {state['error']}"}
         if proc.poll() is not None:
             raise BenchError(f"the celery worker died during the build:\n{tail(worker_log)}")
         time.sleep(0.02)
@@ -705,6 +753,52 @@ def print_pack(pack: dict) -> None:
         f"  worker peak memory (VmHWM): {pack['worker_peak_kb'] / 1024:.0f} MB "
         f"(after start-up, before the first build: {pack['worker_idle_kb'] / 1024:.0f} MB)"
     )
+
+
+# --- The quarterly highlight report on a worker ------------------------------------------------
+
+
+def time_highlight_report(env: dict[str, str], scale: int, timeout: float = 120) -> dict:
+    """Ask for the Board's highlight report (`manage.py bench_report`) and time request → ready on
+    a fresh worker, with the worker's CPU time and peak memory."""
+    target = REPORT_TARGET_SECONDS.get(scale, REPORT_TARGET_SECONDS[10] if scale > 1 else REPORT_TARGET_SECONDS[1])
+    result: dict = {"scale": scale, "target_s": target}
+    worker_log = RESULTS_DIR / "report-worker.log"
+    proc = None
+    try:
+        made = json.loads(manage(env, "bench_report", capture=True).stdout.strip().splitlines()[-1])
+        purge_queue(env)
+        result |= made
+        log(f"timing the highlight report for {made['period']} on a worker (log: {worker_log.relative_to(ROOT)})")
+        proc = start_worker(env, worker_log)
+        wait_for_worker(proc, worker_log)
+        run = build_once(env, proc, made["document"], worker_log, timeout, command="bench_report")
+        result["worker_peak_kb"] = vm_hwm_kb(proc.pid)
+    except BenchError as error:
+        result["error"] = str(error)
+        return result
+    finally:
+        if proc is not None:
+            stop_worker(proc)
+    if run.get("error"):
+        result["error"] = run["error"]
+        return result
+    result |= run
+    result["passed"] = run["seconds"] <= target
+    return result
+
+
+def print_report(report: dict) -> None:
+    print(f"Quarterly highlight report on a worker (scale {report['scale']})")
+    if report.get("error"):
+        print(f"  FAIL: {report['error']}")
+        return
+    verdict = "PASS" if report["passed"] else "FAIL"
+    print(
+        f"  ready {report['seconds']:.2f} s after the request (the worker's own build {report['worker_build_s']:.2f} s,"
+        f" CPU {report['worker_cpu_s']:.2f} s): {verdict} (target {report['target_s']:.0f} s)"
+    )
+    print(f"  {report['pages']} pages; worker peak memory (VmHWM) {report['worker_peak_kb'] / 1024:.0f} MB")
 
 
 # --- Main ------------------------------------------------------------------------------------
@@ -864,6 +958,8 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
         log("no load_demo command yet: skipping the demo partnership")
     log(f"seeding bench data at scale {args.scale}")
     manage(env, "seed_bench", "--scale", str(args.scale))
+    if has_command(env, "seed_bench_funding"):
+        manage(env, "seed_bench_funding", "--scale", str(args.scale))
     targets = prepare_targets(env, args.only)
     first = measure(env, args, wrk, targets)
     rows, failures = first["rows"], list(first["failures"])
@@ -905,6 +1001,14 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
             f"board pack: the worker's median CPU time {pack['cpu_median_s']:.2f} s, over the {PACK_CPU_TARGET_S:.0f} s target"
         )
 
+    highlight = time_highlight_report(env, args.scale)
+    if highlight.get("error"):
+        failures.append(f"highlight report: {highlight['error']}")
+    elif not highlight["passed"]:
+        failures.append(
+            f"highlight report: {highlight['seconds']:.2f} s, over the {highlight['target_s']:.0f}-second target"
+        )
+
     print()
     print_table(rows, first["not_available"])
     if growth_rows:
@@ -923,6 +1027,8 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
     if not pack.get("skipped"):
         print()
         print_pack(pack)
+    print()
+    print_report(highlight)
     print()
     for row in rows:
         if sum(row["socket_errors"].values()):
@@ -950,6 +1056,7 @@ def run(args, wrk: str, media_root: Path, started: float) -> int:
         "growth": growth_rows,
         "not_available": first["not_available"],
         "board_pack": pack,
+        "highlight_report": highlight,
         "failures": failures,
         "elapsed_s": round(time.monotonic() - started, 1),
     }

@@ -31,6 +31,7 @@ from diz_portal.pdf import (
     inspect_pdf,
     render_pdf,
 )
+from tests.support.tagged_pdf import assert_tagged, descendants, structure, top_element
 
 A4_WIDTH, A4_HEIGHT = 595.28, 841.89
 
@@ -240,13 +241,14 @@ def test_the_contents_lists_every_included_section_after_the_cover_with_its_firs
 
 def test_each_contents_line_links_to_its_section(board_pack):
     reader = PdfReader(io.BytesIO(board_pack.pdf))
-    targets = []
+    # WeasyPrint makes a link for each part of a line (the title, the leader, the page number).
+    lines: dict[float, set[int]] = {}
     for annotation in reader.pages[1]["/Annots"]:
         annotation = annotation.get_object()
         assert annotation["/Subtype"] == "/Link"
-        top = float(annotation["/Rect"][3])
-        targets.append((-top, reader.get_page_number(annotation["/Dest"][0].get_object()) + 1))
-    assert [page for _top, page in sorted(targets)] == [3, 4, 7, 8, 10]
+        top = round(float(annotation["/Rect"][3]))
+        lines.setdefault(-top, set()).add(reader.get_page_number(annotation["/Dest"][0].get_object()) + 1)
+    assert [pages for _top, pages in sorted(lines.items())] == [{3}, {4}, {7}, {8}, {10}]
 
 
 def test_every_page_says_page_n_of_n_once(board_pack):
@@ -307,6 +309,41 @@ def test_the_pack_is_titled_and_opens_with_its_bookmarks_showing(board_pack):
     reader = PdfReader(io.BytesIO(board_pack.pdf))
     assert reader.metadata.title == "Board, 14 May 2026"
     assert reader.page_mode == "/UseOutlines"
+
+
+# --- Tagged packs -------------------------------------------------------------------------------
+
+
+def test_a_pack_is_a_tagged_pdf_whose_tree_reads_every_page_in_order(board_pack):
+    reader, pages_read = assert_tagged(board_pack.pdf)
+    assert pages_read == list(range(11))  # the papers' pages among them, where they are
+    papers = [title for kind, title in structure(reader) if kind == "/Sect"]
+    assert papers == ["Paper A", "Paper B", "Paper C"]
+    assert reader.metadata.title == "Board, 14 May 2026"
+    # The contents' links are tagged as links (assert_tagged follows each one to a /Link element).
+    assert reader.pages[1]["/Annots"]
+
+
+def test_a_tagged_paper_brings_its_own_structure_tree_into_the_pack(board_pack):
+    pack = build_pack(
+        title="Next meeting",
+        sections=[
+            Section(title="Cover", key="cover", html=cover_sheet("Cover")),
+            Section(title="Last meeting's pack", key="old", pdf=board_pack.pdf),
+        ],
+    )
+    reader, pages_read = assert_tagged(pack.pdf)
+    assert pages_read == list(range(pack.page_count))
+    old = top_element(reader, "Last meeting's pack")
+    # Its headings and its own papers' sections, not one blob per page.
+    assert {"/H1", "/Sect", "/Link"} <= set(descendants(old))
+
+
+def test_a_pack_of_papers_alone_is_tagged_too(papers):
+    pack = build_pack(title="Papers", sections=[Section(title="Paper A", key="a", pdf=papers["a"])], contents=False)
+    reader, pages_read = assert_tagged(pack.pdf)
+    assert pages_read == [0, 1, 2]
+    assert structure(reader) == [("/Sect", "Paper A")]
 
 
 def test_papers_under_an_agenda_item_that_was_left_out_are_not_filed_under_the_item_before(papers):

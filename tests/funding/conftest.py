@@ -6,24 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from funding import services
 from funding.models import Funder, GoDecision, Opportunity, Stage
 from tests.factories import OrganisationFactory
-
-# The smallest file that is a PDF by its content (filetype reads the magic number).
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def pdf(name="letter.pdf"):
-    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
-
-
-def program(name="letter.pdf"):
-    """A Windows program under a PDF's name."""
-    return SimpleUploadedFile(name, b"MZ" + b"\x90" * 62 + b"PE\x00\x00" + b"\x00" * 200)
+from tests.support.funding import take_to
 
 
 @pytest.fixture
@@ -71,18 +59,6 @@ def bid(lffn, harlow, bob, alice):
         funder_deadline=today + timedelta(days=30),
         by=alice,
     )
-
-
-def take_to(bid, stage, by):
-    """Walk `bid` along the allowed moves to `stage`, signing it off on the way."""
-    path = [Stage.GO_NO_GO, Stage.FULL_BID, Stage.SUBMITTED, Stage.SUCCESSFUL]
-    for step in path:
-        if step == Stage.SUBMITTED and not bid.is_signed_off:
-            services.sign_off(bid=bid, officer="Section 151 officer", on=timezone.localdate(), by=by)
-        services.move_bid(bid=bid, to=step, by=by)
-        if step == stage:
-            return bid
-    return bid
 
 
 @pytest.fixture

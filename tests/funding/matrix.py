@@ -9,13 +9,10 @@ test's database, and kept in its world dict for the rows after it."""
 from datetime import date
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from funding import services
 from funding.models import Funder, GoDecision, Opportunity, Stage
+from tests.support.funding import pdf, take_to
 from tests.support.matrix import LOGIN, everyone, pm_only
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Members of any body and the programme manager read the pipeline; a partner officer does not.
 READERS = {"anonymous": LOGIN, "officer": 404, "other_member": 200, "member": 200, "pm": 200}
@@ -40,22 +37,18 @@ def records(w) -> dict:
         organisation=harlow,
         kind="cash",
         amount=Decimal("10.00"),
-        letter=SimpleUploadedFile("letter.pdf", PDF),
+        letter=pdf("letter.pdf"),
         by=alice,
     )
-    document = services.add_document(
-        bid=bid, title="Form", kind="application", upload=SimpleUploadedFile("form.pdf", PDF), by=alice
-    )
-    services.sign_off(bid=bid, officer="S151 officer", on=date(2020, 1, 1), by=alice)
-    for stage in (Stage.GO_NO_GO, Stage.FULL_BID, Stage.SUBMITTED, Stage.SUCCESSFUL):
-        services.move_bid(bid=bid, to=stage, by=alice)
+    document = services.add_document(bid=bid, title="Form", kind="application", upload=pdf("form.pdf"), by=alice)
+    take_to(bid, Stage.SUCCESSFUL, alice)
     award = services.record_award(
         bid=bid,
         amount=Decimal("100.00"),
         awarded_on=date(2020, 2, 1),
         title="Matrix award",
         description="For the matrix",
-        agreement=SimpleUploadedFile("agreement.pdf", PDF),
+        agreement=pdf("agreement.pdf"),
         by=alice,
     )
     claim = services.add_claim(award=award, period="Q1", due_on=date(2020, 6, 30), amount=Decimal("50.00"), by=alice)

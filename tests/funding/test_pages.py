@@ -14,8 +14,8 @@ from django.utils import timezone
 from funding import services
 from funding.models import Allocation, Award, Bid, Claim, Contribution, Funder, Opportunity, Stage
 from tests.conftest import sign_in
-from tests.funding.conftest import pdf, take_to
 from tests.support.forms import field_error
+from tests.support.funding import pdf, take_to
 
 
 @pytest.fixture
@@ -284,3 +284,15 @@ def test_a_partner_officer_sees_what_their_organisation_puts_into_bids(client, b
     assert "organisation&#x27;s contributions to bids" in html
     assert "Full fibre for west Essex" in html and "£400,000.00 cash" in html
     assert bid.get_absolute_url() not in html  # officers do not read the pipeline
+
+
+def test_cached_pipeline_pages_never_show_one_reader_what_is_for_another_and_follow_changes(client, alice, carol, bid):
+    sign_in(client, alice)
+    assert "Move the bid" in client.get(bid.get_absolute_url()).content.decode()
+    client.get(reverse("funding:pipeline"))
+    sign_in(client, carol)
+    page = client.get(bid.get_absolute_url()).content.decode()
+    assert "Move the bid" not in page and "Full fibre for west Essex" in page
+    services.change_bid(bid=bid, title="Gigabit west Essex", by=alice)
+    assert "Gigabit west Essex" in client.get(reverse("funding:pipeline")).content.decode()
+    assert "Gigabit west Essex" in client.get(bid.get_absolute_url()).content.decode()

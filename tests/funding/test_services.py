@@ -10,7 +10,7 @@ from django.utils import timezone
 from funding import services
 from funding.models import Bid, Contribution, GoDecision, Opportunity, Stage
 from tests.factories import OrganisationFactory
-from tests.funding.conftest import pdf, program, take_to
+from tests.support.funding import pdf, program, take_to
 
 
 def errors_of(excinfo) -> dict:

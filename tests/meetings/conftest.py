@@ -196,3 +196,9 @@ def grow(*, board, steering_group, alice, presenter, owner, times=2):
 @pytest.fixture
 def grower(board, steering_group, alice, erin, carol):
     return lambda: grow(board=board, steering_group=steering_group, alice=alice, presenter=erin, owner=carol)
+
+
+@pytest.fixture
+def item(meeting, alice):
+    """An item on the Board meeting's agenda."""
+    return services.add_item(meeting=meeting, title="Full fibre bid", by=alice)

@@ -9,10 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
+from diz_portal.models import DocumentStatus, SentEmail
 from meetings import conversion, documents, services
 from meetings.demo import _docx
 from meetings.models import PaperVersion
+from tests.factories import MembershipFactory, UserFactory
 from tests.meetings.conftest import a_meeting, make_pdf, pdf_text, pdf_upload
+from tests.support.tagged_pdf import assert_tagged, descendants, top_element
 
 
 def build(meeting, kind):
@@ -101,18 +104,15 @@ def test_a_late_item_and_its_paper_are_in_the_supplement(last_and_next, alice, d
 # --- Tagged PDFs ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["agenda:public", "minutes:members", "attendance:members"])
-def test_html_documents_are_tagged_for_screen_readers_with_their_language_and_title(last_and_next, kind):
+@pytest.mark.parametrize("kind", documents.DOCUMENT_ORDER)
+def test_every_document_is_a_tagged_pdf_with_its_language_and_title(last_and_next, kind):
+    """Packs and supplements too: their papers' pages are in the structure tree, in page order."""
     last, upcoming = last_and_next
     meeting = last if kind.startswith("minutes") else upcoming
-    reader = PdfReader(io.BytesIO(build(meeting, kind).pdf))
-    root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root  # the structure tree a screen reader follows
-    assert root["/MarkInfo"]["/Marked"]
-    assert str(root["/Lang"]).lower().startswith("en")
+    reader, pages_read = assert_tagged(build(meeting, kind).pdf)
+    assert pages_read == list(range(len(reader.pages)))  # every page, in order
     assert reader.metadata.title.startswith(documents.DOCUMENT_NAMES[kind.split(":")[0]])
     assert "Board meeting" in reader.metadata.title
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
 # --- Papers' own bookmarks ----------------------------------------------------------------------
@@ -184,6 +184,11 @@ def test_a_word_paper_is_converted_on_the_worker_and_bound_into_the_pack_as_pdf_
     pack = build(meeting, "pack:public")
     assert "Evaluation" in [s.title for s in pack.included]
     assert "The evaluation framework for Living Smart At Home." in pdf_text(pack.pdf)
+    # Exported as tagged PDF, so the pack carries the document's own structure, not a page blob.
+    reader, _pages = assert_tagged(pack.pdf)
+    # Word's own paragraph styles ("Standard") come with the role map saying what they are.
+    roles = reader.trailer["/Root"]["/StructTreeRoot"].get("/RoleMap", {})
+    assert "/P" in {str(roles.get(kind, kind)) for kind in descendants(top_element(reader, "Evaluation"))}
     assert conversion.convert_version(version_id=version.pk) == "done already"
 
 
@@ -214,3 +219,125 @@ def test_the_portals_name_comes_from_settings_not_the_code(last_and_next, settin
     feed = client.get(reverse("meetings:calendar_public")).content.decode()
     assert "PRODID:-//Community Safety Partnership Portal//Meetings//EN" in feed
     assert "Safer Streets Seminars" in client.get(reverse("meetings:seminars")).content.decode()
+
+
+# --- Publishing: every document built, each audience's pack, emails once ----------------------------
+
+
+def text_of(document) -> str:
+    document.refresh_from_db()
+    reader = PdfReader(document.file.path)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def two_item_agenda(meeting, alice, bob, carol, harlow):
+    public = services.add_item(meeting=meeting, title="Digital inclusion update", presenter=bob, by=alice)
+    services.add_paper(
+        item=public,
+        title="Inclusion report",
+        purpose="To note progress",
+        upload=pdf_upload(pages=2, text="Inclusion"),
+        by=alice,
+    )
+    secret = services.add_item(
+        meeting=meeting,
+        title="Bid pricing",
+        visibility="restricted",
+        restriction_reason="Commercially sensitive until the bid is submitted",
+        by=alice,
+    )
+    services.add_paper(
+        item=secret, title="Pricing schedule", purpose="To agree prices", upload=pdf_upload(text="Pricing"), by=alice
+    )
+    return meeting
+
+
+@pytest.fixture
+def published_and_built(two_item_agenda, alice, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.publish_agenda(meeting=two_item_agenda, by=alice)
+
+
+def test_publishing_builds_every_document(published_and_built):
+    docs = {d.kind: d for d in documents.documents_for(published_and_built)}
+    assert set(docs) == set(documents.PUBLICATION_KINDS)
+    assert {d.status for d in docs.values()} == {DocumentStatus.READY}
+
+
+def test_the_public_pack_leaves_the_restricted_item_out(published_and_built):
+    docs = {d.kind: d for d in documents.documents_for(published_and_built)}
+    public = text_of(docs["pack:public"])
+    assert "Digital inclusion update" in public and "Inclusion page 2" in public
+    assert "Bid pricing" not in public and "Pricing page 1" not in public
+    for kind in ("agenda:public", "pack:partners"):
+        assert "Bid pricing" not in text_of(docs[kind])
+
+
+def test_the_members_pack_has_the_restricted_item_with_its_reason(published_and_built):
+    members = text_of({d.kind: d for d in documents.documents_for(published_and_built)}["pack:members"])
+    assert "Bid pricing" in members
+    assert "Commercially sensitive until the bid is submitted" in members
+    assert "Pricing page 1" in members
+    assert "Members' copy" in members
+
+
+def test_members_are_emailed_once_even_if_the_pack_is_built_again(published_and_built, carol, mailoutbox):
+    to_carol = [m for m in mailoutbox if m.to == ["carol@example.org"]]
+    assert len(to_carol) == 1
+    assert "because you sit on the Board" in to_carol[0].body
+    pack = {d.kind: d for d in documents.documents_for(published_and_built)}["pack:members"]
+    assert documents.build(document_id=pack.pk) == "unchanged"
+    assert len([m for m in mailoutbox if m.to == ["carol@example.org"]]) == 1
+    assert SentEmail.objects.filter(to="carol@example.org").count() == 1
+
+
+def test_a_document_left_building_by_a_dead_worker_is_built_again(published_and_built):
+    pack = {d.kind: d for d in documents.documents_for(published_and_built)}["pack:public"]
+    type(pack).objects.filter(pk=pack.pk).update(status=DocumentStatus.BUILDING, fingerprint="")
+    assert documents.build(document_id=pack.pk) == "built"
+    pack.refresh_from_db()
+    assert pack.status == DocumentStatus.READY and pack.version == 2
+
+
+def test_a_damaged_paper_is_left_out_and_the_programme_manager_told(
+    two_item_agenda, alice, django_capture_on_commit_callbacks, mailoutbox
+):
+    item = two_item_agenda.items.get(title="Digital inclusion update")
+    damaged = SimpleUploadedFile("broken.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj garbage")
+    services.add_paper(item=item, title="Broken annex", purpose="x", upload=damaged, by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_agenda(meeting=two_item_agenda, by=alice)
+    pack = {d.kind: d for d in documents.documents_for(two_item_agenda)}["pack:public"]
+    pack.refresh_from_db()
+    assert pack.status == DocumentStatus.READY
+    assert pack.problems and pack.problems[0]["title"] == "Broken annex"
+    assert "Inclusion page 1" in text_of(pack)
+    told = [m for m in mailoutbox if m.to == ["alice@example.org"]]
+    assert told and "Broken annex" in told[0].body
+
+
+def test_a_paper_replaced_after_publication_produces_a_supplement(
+    published_and_built, alice, django_capture_on_commit_callbacks
+):
+    paper = published_and_built.items.get(title="Digital inclusion update").papers.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.replace_paper(paper=paper, upload=pdf_upload(text="Revised inclusion"), by=alice)
+    docs = {d.kind: d for d in documents.documents_for(published_and_built)}
+    supplement = text_of(docs["supplement:public"])
+    assert "Revised inclusion page 1" in supplement
+    assert "Pricing" not in supplement
+    assert "Revised inclusion page 1" in text_of(docs["pack:public"])
+    # Item numbers are kept: the item is still number 5.
+    assert "5. Digital inclusion update" in text_of(docs["pack:members"])
+
+
+def test_the_members_pack_shows_only_members_their_documents(published_and_built, bob, carol):
+    dave = UserFactory()
+    MembershipFactory(body=published_and_built.body, person=dave)
+    assert [d.kind for d in documents.visible_documents(published_and_built, carol)] == [
+        "agenda:members",
+        "pack:members",
+        "attendance:members",  # the printable attendance sheet
+    ]
+    assert [d.kind for d in documents.visible_documents(published_and_built, bob)] == ["agenda:public", "pack:partners"]

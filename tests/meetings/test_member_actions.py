@@ -555,3 +555,22 @@ def test_a_member_with_no_possible_deputy_is_told_so_instead_of_an_empty_list(cl
     assert "Sending a deputy" not in html and 'name="deputy"' not in html
     response = client.post(reverse("meetings:respond", args=[meeting.pk]), {"response": "deputy"})
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_shared_action_log_gives_each_owner_their_own_update_links(client, actions, carol, board, broxbourne):
+    """The log is one cached fragment for everyone on the Board; the "Update" links are cut out
+    per viewer, so a colleague served the same copy never gets Carol's."""
+    from django.test import Client
+
+    from tests.factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(email="colleague@example.org", name="Pat Colleague", organisation=broxbourne)
+    MembershipFactory(body=board, person=colleague, organisation=broxbourne)
+    carols_link = reverse("meetings:action_update", args=[actions["public"].pk])
+    sign_in(client, carol)
+    assert carols_link in page_text(client, reverse("meetings:actions"))
+    other = sign_in(Client(), colleague)
+    for _ in range(2):  # cold, then from the cache
+        html = page_text(other, reverse("meetings:actions"))
+        assert "Send the survey" in html and carols_link not in html and "diz-only" not in html
+    assert carols_link in page_text(client, reverse("meetings:actions"))

@@ -2,16 +2,18 @@
 the eight things a democratic services officer found wrong (issue 7), each of which failed before
 its fix."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from diz_portal.models import SentEmail
 from meetings import documents, notices, services
 from meetings.models import (
+    LONDON,
     Action,
     AgendaItem,
     Attendance,
@@ -20,10 +22,16 @@ from meetings.models import (
     MeetingChange,
     MeetingSeries,
     MeetingStatus,
+    MinutesStatus,
+    Paper,
+    PaperVersion,
+    StandingKind,
     Supplement,
+    nth_weekday,
+    working_days_before,
 )
-from tests.factories import MembershipFactory, UserFactory
-from tests.meetings.conftest import a_meeting, pdf_text, pdf_upload
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.meetings.conftest import a_meeting, docx_upload, exe_upload, pdf_text, pdf_upload
 
 # --- 1. Who actually came ------------------------------------------------------------------
 
@@ -432,3 +440,385 @@ def test_the_programme_manager_records_a_declaration_made_orally(held_meeting, c
     item = services.add_item(meeting=held_meeting, title="Fibre", by=alice)
     declaration = services.declare_interest(item=item, person=carol, interest="Said at the meeting", recorded_by=alice)
     assert declaration.recorded_by == alice and declaration.history.first().history_user == alice
+
+
+# --- Scheduling, series and the agenda --------------------------------------------------------------
+
+
+def test_nth_weekday_finds_the_second_tuesday_and_the_last_friday():
+    assert nth_weekday(2026, 12, 1, 2) == date(2026, 12, 8)
+    assert nth_weekday(2026, 12, 4, -1) == date(2026, 12, 25)
+
+
+def test_working_days_skip_weekends():
+    assert working_days_before(date(2026, 12, 8), 5) == date(2026, 12, 1)  # Tuesday to the Tuesday before
+    assert working_days_before(date(2026, 12, 7), 1) == date(2026, 12, 4)  # Monday to Friday
+
+
+@pytest.fixture
+def monthly_series(board):
+    return MeetingSeries.objects.create(
+        body=board, ordinal=2, weekday=1, start_time=time(10), end_time=time(12), location="Civic Offices"
+    )
+
+
+def test_a_series_describes_its_rule(monthly_series):
+    assert monthly_series.describe() == "Second Tuesday of each month, 10:00–12:00"
+
+
+def test_generating_a_series_makes_a_year_of_meetings_with_standing_items(monthly_series, alice):
+    meetings = services.generate_meetings(series=monthly_series, start=date(2026, 12, 1), months=12, by=alice)
+    assert len(meetings) == 12
+    first = meetings[0]
+    assert first.starts_at == datetime(2026, 12, 8, 10, tzinfo=LONDON)
+    assert first.papers_due_at == datetime(2026, 12, 1, 17, tzinfo=LONDON)
+    assert [i.standing_kind for i in first.items.order_by("number")] == [
+        StandingKind.WELCOME,
+        StandingKind.DECLARATIONS,
+        StandingKind.MINUTES,
+        StandingKind.ACTIONS,
+        StandingKind.AOB,
+        StandingKind.NEXT_MEETING,
+    ]
+
+
+def test_generating_again_adds_nothing_even_after_a_meeting_moved(monthly_series, alice):
+    [first, *_] = services.generate_meetings(series=monthly_series, start=date(2026, 12, 1), months=3, by=alice)
+    services.change_meeting(
+        meeting=first,
+        starts_at=first.starts_at + timedelta(days=1),
+        ends_at=first.ends_at + timedelta(days=1),
+        by=alice,
+    )
+    assert services.generate_meetings(series=monthly_series, start=date(2026, 12, 1), months=3, by=alice) == []
+    assert Meeting.objects.filter(series=monthly_series).count() == 3
+
+
+def test_moving_a_meeting_raises_its_calendar_sequence_and_keeps_its_uid(meeting, alice):
+    uid = meeting.uid
+    services.change_meeting(
+        meeting=meeting,
+        starts_at=meeting.starts_at + timedelta(hours=1),
+        ends_at=meeting.ends_at + timedelta(hours=1),
+        by=alice,
+    )
+    meeting.refresh_from_db()
+    assert meeting.uid == uid
+    assert meeting.sequence == 1
+
+
+def test_a_meeting_that_ends_before_it_starts_is_refused(board, alice):
+    starts = datetime(2026, 12, 8, 10, tzinfo=LONDON)
+    with pytest.raises(ValidationError) as error:
+        services.schedule_meeting(body=board, starts_at=starts, ends_at=starts - timedelta(hours=1), by=alice)
+    assert error.value.message_dict["ends_at"] == ["A meeting must end after it starts."]
+    assert not Meeting.objects.exists()
+
+
+def test_an_online_meeting_needs_a_joining_link(board, alice):
+    starts = datetime(2026, 12, 8, 10, tzinfo=LONDON)
+    with pytest.raises(ValidationError) as error:
+        services.schedule_meeting(
+            body=board, starts_at=starts, ends_at=starts + timedelta(hours=1), mode="online", by=alice
+        )
+    assert "joining_link" in error.value.message_dict
+
+
+def test_cancelling_keeps_the_meeting(meeting, alice):
+    services.cancel_meeting(meeting=meeting, reason="Not quorate", by=alice)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled and meeting.sequence == 1
+
+
+def test_business_goes_before_any_other_business(meeting, alice):
+    item = services.add_item(meeting=meeting, title="Full fibre bid", by=alice)
+    titles = [i.title for i in meeting.items.order_by("number")]
+    assert titles.index("Full fibre bid") == 4
+    assert titles[-2:] == ["Any other business", "Date of next meeting"]
+    assert item.number == 5
+
+
+def test_a_restricted_item_needs_its_reason(meeting, alice):
+    with pytest.raises(ValidationError) as error:
+        services.add_item(meeting=meeting, title="Bid pricing", visibility="restricted", by=alice)
+    assert "restriction_reason" in error.value.message_dict
+
+
+def test_reordering_renumbers_and_timings_follow(meeting, alice):
+    a = services.add_item(meeting=meeting, title="A", duration_minutes=20, by=alice)
+    b = services.add_item(meeting=meeting, title="B", duration_minutes=30, by=alice)
+    items = list(meeting.items.order_by("number"))
+    order = [i.pk for i in items]
+    i, j = order.index(a.pk), order.index(b.pk)
+    order[i], order[j] = b.pk, a.pk
+    services.reorder_items(meeting=meeting, ordered_ids=order, by=alice)
+    items = list(meeting.items.order_by("number"))
+    assert [i.title for i in items][4:6] == ["B", "A"]
+    timed, ends = services.item_timings(meeting, items)
+    assert timed[5][1] - timed[4][1] == timedelta(minutes=30)
+    assert ends - meeting.starts_at == timedelta(minutes=sum(i.duration_minutes for i in items))
+
+
+def test_reordering_must_name_every_item_once(meeting, alice):
+    with pytest.raises(ValidationError):
+        services.reorder_items(meeting=meeting, ordered_ids=[meeting.items.first().pk], by=alice)
+
+
+def test_a_forward_plan_item_is_accepted_onto_an_agenda(meeting, alice, bob, harlow):
+    proposal = services.propose_forward_item(
+        body=meeting.body, title="Digital skills", purpose="decision", presenter=bob, organisation=harlow, by=alice
+    )
+    item = services.accept_forward_item(forward_item=proposal, meeting=meeting, by=alice)
+    assert item.presenter == bob and item.purpose == "decision"
+    with pytest.raises(ValidationError):
+        services.accept_forward_item(forward_item=proposal, meeting=meeting, by=alice)
+
+
+# --- Attendance, declarations, decisions and minutes ------------------------------------------------
+
+
+@pytest.fixture
+def next_meeting(meeting, alice):
+    later = meeting.starts_at + timedelta(days=28)
+    return services.schedule_meeting(body=meeting.body, starts_at=later, ends_at=later + timedelta(hours=2), by=alice)
+
+
+def test_a_member_answers_apologies_and_a_non_member_cannot(meeting, carol, bob):
+    attendance = services.respond_to_meeting(meeting=meeting, person=carol, response="apologies")
+    assert attendance.response == "apologies"
+    with pytest.raises(ValidationError):
+        services.respond_to_meeting(meeting=meeting, person=bob, response="attending")
+
+
+def test_sending_a_deputy_needs_one(meeting, carol):
+    with pytest.raises(ValidationError) as error:
+        services.respond_to_meeting(meeting=meeting, person=carol, response="deputy")
+    assert "deputy" in error.value.message_dict
+
+
+def test_attendance_cannot_be_recorded_for_someone_who_is_not_a_member(meeting, carol, bob, alice):
+    with pytest.raises(ValidationError):
+        services.record_attendance(
+            meeting=meeting,
+            present_ids={carol.pk, bob.pk},
+            deputy_present_ids=set(),
+            by=alice,
+            today=meeting.local_date,
+        )
+    assert not meeting.attendances.filter(present=True).exists()
+
+
+def test_quorum_counts_members_present_and_the_sectors_the_rule_names(meeting, carol, alice):
+    body = meeting.body
+    body.quorum_count, body.quorum_sectors = 2, ["local_government", "health"]
+    body.save()
+    trust = OrganisationFactory(org_type="acute_trust")
+    nurse = UserFactory(organisation=trust)
+    MembershipFactory(body=body, person=nurse, organisation=trust, deputy=UserFactory(organisation=trust))
+    services.record_attendance(
+        meeting=meeting, present_ids={carol.pk}, deputy_present_ids=set(), by=alice, today=meeting.local_date
+    )
+    result = services.quorum(Meeting.objects.get(pk=meeting.pk))
+    assert (result["present"], result["is_quorate"], result["missing_sectors"]) == (1, False, ["Health"])
+    services.record_attendance(
+        meeting=meeting, present_ids={carol.pk}, deputy_present_ids={nurse.pk}, by=alice, today=meeting.local_date
+    )
+    result = services.quorum(Meeting.objects.get(pk=meeting.pk))
+    assert (result["present"], result["is_quorate"]) == (2, True)
+
+
+def test_a_member_declares_an_interest_on_an_item(item, carol, bob):
+    declaration = services.declare_interest(item=item, person=carol, interest="My employer is a bidder")
+    assert declaration.meeting == item.meeting
+    with pytest.raises(ValidationError):
+        services.declare_interest(item=item, person=bob, interest="x")
+
+
+def test_decisions_are_numbered_by_body_year_month_and_order(item, alice):
+    first = services.record_decision(item=item, text="Agreed to submit the bid", by=alice)
+    second = services.record_decision(item=item, text="Agreed Harlow as accountable body", by=alice)
+    local = timezone.localtime(item.meeting.starts_at)
+    assert first.reference == f"BRD-{local:%Y}-{local.month}-1"
+    assert second.reference == f"BRD-{local:%Y}-{local.month}-2"
+
+
+def test_minutes_are_approved_once_at_a_later_meeting_then_locked(item, next_meeting, alice):
+    meeting = item.meeting
+    services.save_minute(item=item, text="The Board discussed the bid.", by=alice)
+    with pytest.raises(ValidationError):
+        services.approve_minutes(meeting=meeting, at_meeting=meeting, by=alice)
+    services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == MinutesStatus.APPROVED
+    with pytest.raises(ValidationError) as error:
+        services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
+    assert "already approved" in error.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.save_minute(item=item, text="Rewritten", by=alice)
+    assert meeting.items.get(pk=item.pk).minute.text == "The Board discussed the bid."
+    erratum = services.record_erratum(meeting=meeting, text="Item 5: 'two' should read 'three'.", by=alice)
+    assert erratum in meeting.errata.all()
+
+
+def test_minutes_with_nothing_written_cannot_be_approved(meeting, next_meeting, alice):
+    with pytest.raises(ValidationError) as error:
+        services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
+    assert "no draft minutes" in error.value.messages[0]
+
+
+def test_observers_attend_but_do_not_count_towards_the_quorum(meeting, carol, alice):
+    body = meeting.body
+    body.quorum_count, body.quorum_sectors = 2, []
+    body.save()
+    observer = UserFactory()
+    MembershipFactory(body=body, person=observer, role="observer")
+    services.record_attendance(
+        meeting=meeting,
+        present_ids={carol.pk, observer.pk},
+        deputy_present_ids=set(),
+        by=alice,
+        today=meeting.local_date,
+    )
+    result = services.quorum(Meeting.objects.get(pk=meeting.pk))
+    assert (result["present"], result["is_quorate"]) == (1, False)
+
+
+def test_draft_minutes_cannot_be_circulated_before_anything_is_written(meeting, alice):
+    with pytest.raises(ValidationError):
+        services.circulate_draft_minutes(meeting=meeting, by=alice)
+
+
+def test_open_actions_appear_under_the_next_agenda_action_log_but_not_restricted_ones_for_the_public(
+    meeting, next_meeting, alice, carol, client, django_capture_on_commit_callbacks
+):
+    public_item = services.add_item(meeting=meeting, title="Inclusion", by=alice)
+    secret_item = services.add_item(
+        meeting=meeting, title="Pricing", visibility="restricted", restriction_reason="Commercial", by=alice
+    )
+    services.record_action(
+        item=public_item, description="Circulate the survey", owner=carol, due_on=date(2099, 1, 1), by=alice
+    )
+    services.record_action(
+        item=secret_item, description="Renegotiate the price", owner=carol, due_on=date(2099, 1, 1), by=alice
+    )
+    # Actions are public once the minutes that recorded them are approved (tests/meetings/test_documents.py
+    # has the case where they are not yet).
+    with django_capture_on_commit_callbacks(execute=False):
+        services.approve_minutes(meeting=meeting, at_meeting=next_meeting, by=alice, today=next_meeting.local_date)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = services.publish_agenda(meeting=next_meeting, by=alice)
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert "Circulate the survey" in page and "Renegotiate the price" not in page
+    from pypdf import PdfReader
+
+    from meetings import documents
+
+    docs = {d.kind: d for d in documents.documents_for(published)}
+    public_pack = "".join(p.extract_text() for p in PdfReader(docs["pack:public"].file.path).pages)
+    members_pack = "".join(p.extract_text() for p in PdfReader(docs["pack:members"].file.path).pages)
+    assert "Circulate the survey" in public_pack and "Renegotiate the price" not in public_pack
+    assert "Renegotiate the price" in members_pack
+
+
+def test_circulating_draft_minutes_emails_each_member_once(item, carol, alice, django_capture_on_commit_callbacks):
+    services.save_minute(item=item, text="Discussed.", by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circulate_draft_minutes(meeting=item.meeting, by=alice)
+    to_carol = [m for m in mail.outbox if m.to == ["carol@example.org"] and "Draft minutes" in m.subject]
+    assert len(to_carol) == 1
+    assert "because you sit on the Board" in to_carol[0].body
+    from meetings import documents
+
+    members_minutes = documents.documents_for(item.meeting).get(kind="minutes:members")
+    documents.build(document_id=members_minutes.pk)
+    assert len([m for m in mail.outbox if m.to == ["carol@example.org"] and "Draft minutes" in m.subject]) == 1
+
+
+# --- Papers: uploads checked by content, versions, lateness -----------------------------------------
+
+
+@pytest.fixture
+def presented_item(meeting, alice, bob, harlow):
+    return services.add_item(
+        meeting=meeting, title="Full fibre bid", presenter=bob, presenter_organisation=harlow, by=alice
+    )
+
+
+def test_a_pdf_paper_is_stored_with_its_cover_sheet(presented_item, bob):
+    paper = services.add_paper(
+        item=presented_item, title="LFFN bid", purpose="To agree the bid", upload=pdf_upload(pages=3), by=bob
+    )
+    version = paper.versions.get()
+    assert (version.extension, version.page_count, version.problem) == ("pdf", 3, "")
+    assert not version.is_late
+
+
+def test_word_documents_are_accepted(presented_item, bob):
+    paper = services.add_paper(
+        item=presented_item, title="Notes", purpose="For information", upload=docx_upload(), by=bob
+    )
+    assert paper.versions.get().extension == "docx"
+
+
+def test_an_executable_renamed_pdf_is_refused_and_nothing_is_written(presented_item, bob):
+    with pytest.raises(ValidationError) as error:
+        services.add_paper(item=presented_item, title="Bad", purpose="x", upload=exe_upload(), by=bob)
+    assert "its content is EXE" in error.value.messages[0]
+    assert not Paper.objects.exists() and not PaperVersion.objects.exists()
+
+
+def test_a_file_whose_name_does_not_match_its_content_is_refused(presented_item, bob):
+    with pytest.raises(ValidationError) as error:
+        services.add_paper(item=presented_item, title="Odd", purpose="x", upload=pdf_upload(name="paper.docx"), by=bob)
+    assert "its content is a PDF file" in error.value.messages[0]
+
+
+def test_a_paper_over_the_size_limit_is_refused(presented_item, bob, settings):
+    settings.PAPER_MAX_BYTES = 1_000_000
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * 1_100_000)
+    with pytest.raises(ValidationError) as error:
+        services.add_paper(item=presented_item, title="Big", purpose="x", upload=big, by=bob)
+    assert "at most 1 MB" in error.value.messages[0]
+
+
+def test_a_type_not_allowed_is_refused(presented_item, bob):
+    png = SimpleUploadedFile("chart.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    with pytest.raises(ValidationError) as error:
+        services.add_paper(item=presented_item, title="Chart", purpose="x", upload=png, by=bob)
+    assert "must be a PDF, Word, OpenDocument, Excel or PowerPoint document" in error.value.messages[0]
+
+
+def test_replacing_a_paper_keeps_the_earlier_version(presented_item, bob):
+    paper = services.add_paper(item=presented_item, title="LFFN bid", purpose="x", upload=pdf_upload(), by=bob)
+    services.replace_paper(paper=paper, upload=pdf_upload(pages=2), by=bob)
+    assert list(paper.versions.order_by("number").values_list("number", "page_count")) == [(1, 1), (2, 2)]
+
+
+def test_a_paper_after_the_deadline_is_marked_late(presented_item, bob):
+    Meeting.objects.filter(pk=presented_item.meeting_id).update(papers_due_at=timezone.now() - timedelta(hours=1))
+    presented_item.meeting.refresh_from_db()
+    paper = services.add_paper(item=presented_item, title="LFFN bid", purpose="x", upload=pdf_upload(), by=bob)
+    assert paper.versions.get().is_late
+
+
+def test_an_encrypted_pdf_is_accepted_but_flagged(presented_item, bob):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.meetings.conftest import make_pdf
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf())).pages:
+        writer.add_page(page)
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    paper = services.add_paper(
+        item=presented_item,
+        title="Locked",
+        purpose="x",
+        upload=SimpleUploadedFile("locked.pdf", out.getvalue()),
+        by=bob,
+    )
+    assert "password" in paper.versions.get().problem

@@ -5,7 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from news.models import IssueStatus, NewsItem, NewsletterIssue, PublicationStatus, Subscriber, SubscriberStatus
+from news.models import (
+    IssueStatus,
+    JoinRequest,
+    NewsItem,
+    NewsletterIssue,
+    PublicationStatus,
+    Subscriber,
+    SubscriberStatus,
+)
 
 
 def news_item(slug, *, state="published", days_ago=1, **extra) -> NewsItem:
@@ -41,6 +49,19 @@ def issue(slug, *, sent=True, **extra) -> NewsletterIssue:
         status=IssueStatus.SENT if sent else IssueStatus.DRAFT,
         sent_at=timezone.now() - timedelta(days=2) if sent else None,
         **extra,
+    )
+
+
+def join_request(**extra) -> JoinRequest:
+    return JoinRequest.objects.create(
+        **{
+            "organisation_name": "Cambridge Wireless",
+            "org_type": "business",
+            "contact_name": "Priya Shah",
+            "contact_email": "priya@example.org",
+            "message": "We would like to join.",
+        }
+        | extra
     )
 
 

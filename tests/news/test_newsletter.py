@@ -218,9 +218,8 @@ def test_a_batch_run_again_or_send_pressed_twice_sends_nothing_twice(
 def test_a_failed_send_is_retried_and_then_sends_once(draft_issue, alice, settings, django_capture_on_commit_callbacks):
     subscriber("reader@example.org")
     settings.EMAIL_BACKEND = "tests.news.test_newsletter.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):
         services.start_sending(issue=draft_issue, by=alice)
-    assert len(callbacks) == 1
     with pytest.raises(ConnectionRefusedError):
         services.send_batch(issue_id=draft_issue.pk, batch=0)
     delivery = Delivery.objects.get()

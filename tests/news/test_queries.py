@@ -13,7 +13,7 @@ from news.models import Delivery, DeliveryStatus, Page, PublicationStatus
 from partners.models import Role
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.news.conftest import issue, news_item, subscriber
+from tests.news.conftest import issue, join_request, news_item, subscriber
 from tests.support.queries import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,14 @@ def world(board, cast):
     Seminar.objects.create(
         title="First", slug="first", held_on=timezone.localdate(), venue="Harlow", executive_report="r.pdf"
     )
-    return {"item": first, "issue": sent, "subscriber": reader, "board": board, "cast": cast}
+    return {
+        "item": first,
+        "issue": sent,
+        "subscriber": reader,
+        "board": board,
+        "cast": cast,
+        "join_request": join_request(),
+    }
 
 
 @pytest.fixture
@@ -46,6 +53,7 @@ def grow(world):
             letter.news_items.add(item)
             Delivery.objects.create(issue=letter, subscriber=world["subscriber"], status=DeliveryStatus.SENT)
             subscriber(f"reader-{n}@example.org")
+            join_request(contact_email=f"contact{n}@example.org", status="declined" if n % 2 else "pending")
             OrganisationFactory(org_type="district_council", population=1000 + n)
             MembershipFactory(body=world["board"], person=UserFactory(), role=Role.VICE_CHAIR)
             Seminar.objects.create(
@@ -71,12 +79,43 @@ PAGES = [
     ("news:unsubscribe", lambda w: {"pk": w["subscriber"].pk, "token": w["subscriber"].token("manage")}),
     ("news:my_data", lambda w: {"pk": w["subscriber"].pk, "token": w["subscriber"].token("manage")}),
     ("sitemap", lambda w: {}),
+    ("news:get_involved", lambda w: {}),
+    ("news:contact", lambda w: {}),
 ]
 
 
 @pytest.mark.parametrize("name,kwargs", PAGES, ids=[name for name, _ in PAGES])
 def test_public_pages_make_a_constant_number_of_queries(client, world, grow, name, kwargs):
     assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow)
+
+
+@pytest.mark.parametrize("who", [None, "carol", "alice"])
+def test_search_makes_a_constant_number_of_queries(client, world, grow, who):
+    if who:
+        sign_in(client, world["cast"][who])
+    # One query per kind of result (more kinds signed in), whatever the number of matches.
+    assert_constant_queries(client, reverse("search") + "?q=news+seminar", grow, bound=20, warm_bound=20)
+
+
+MANAGE_PAGES = [
+    ("manage_news:index", lambda w: {}),
+    ("manage_news:news_create", lambda w: {}),
+    ("manage_news:news_edit", lambda w: {"pk": w["item"].pk}),
+    ("manage_news:news_history", lambda w: {"pk": w["item"].pk}),
+    ("manage_news:page_edit", lambda w: {"slug": "about"}),
+    ("manage_news:issue_create", lambda w: {}),
+    ("manage_news:issue", lambda w: {"pk": w["issue"].pk}),
+    ("manage_news:subscribers", lambda w: {}),
+    ("manage_news:join_requests", lambda w: {}),
+    ("manage_news:join_request", lambda w: {"pk": w["join_request"].pk}),
+    ("manage_news:subscribers_export", lambda w: {}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", MANAGE_PAGES, ids=[name for name, _ in MANAGE_PAGES])
+def test_the_programme_managers_pages_make_a_constant_number_of_queries(client, world, grow, name, kwargs):
+    sign_in(client, world["cast"]["alice"])
+    assert_constant_queries(client, reverse(name, kwargs=kwargs(world)), grow, bound=20)
 
 
 @pytest.mark.parametrize("name,kwargs", PAGES[:3], ids=[name for name, _ in PAGES[:3]])

@@ -59,6 +59,22 @@ def sitemap_paths(client) -> set[str]:
     return {urlsplit(loc.text).path for loc in root.iter(f"{SITEMAP}loc")}
 
 
+def test_the_sitemap_lists_the_strategy_and_its_public_versions_only(client, alice):
+    from strategy import services as strategy_services
+    from strategy.models import Strategy
+
+    assert "/strategy/" not in sitemap_paths(client)  # no strategy yet: /strategy/ is a 404
+    strategy = Strategy.objects.create(title="Digital Innovation Strategy", slug="dis")
+    final = strategy_services.create_version(strategy=strategy, label="1.0", text="# Vision\nBest connected", by=alice)
+    strategy_services.publish_version(version=final, by=alice)
+    draft = strategy_services.create_version(strategy=strategy, label="1.1", text="# Vision\nDraft", by=alice)
+    paths = sitemap_paths(client)
+    assert {"/strategy/", final.get_absolute_url()} <= paths
+    assert draft.get_absolute_url() not in paths
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
 def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, alice, harlow, draft, scheduled):
     live = news_item("live-news")
     sent = issue("sent-issue")
@@ -74,7 +90,8 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, ali
     seminar = Seminar.objects.create(title="Smart", slug="smart", held_on=timezone.localdate(), venue="Harlow")
     paths = sitemap_paths(client)
     for name in ["home", "news:about", "news:list", "news:newsletter", "news:privacy", "partners:directory",
-                 "partners:bodies", "meetings:list", "meetings:decisions", "meetings:seminars", "accessibility"]:  # fmt: skip
+                 "partners:bodies", "meetings:list", "meetings:decisions", "meetings:seminars", "accessibility",
+                 "funding:secured"]:  # fmt: skip
         assert reverse(name) in paths, name
     for page in [live, sent, published, seminar, harlow, board]:
         assert page.get_absolute_url() in paths, page

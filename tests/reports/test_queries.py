@@ -16,7 +16,9 @@ from tests.support.queries import assert_constant_queries
 
 
 @pytest.fixture
-def grow(world, board, steering_group):
+def grow(world, board, steering_group, endorsements):
+    from strategy import services as strategy_services
+
     alice, carol, bob = world["alice"], world["carol"], world["bob"]
 
     def grow():
@@ -46,6 +48,9 @@ def grow(world, board, steering_group):
                     due_on=timezone.localdate() - timedelta(days=1),
                     by=alice,
                 )
+            strategy_services.add_partner(
+                strategy=endorsements.strategy, organisation=organisation, deciding_body="Trust Board", by=alice
+            )
             partner_services.invite_person(
                 email=f"new{n}@example.org", name=f"New {n}", organisation=organisation, by=alice
             )
@@ -68,3 +73,32 @@ def test_the_dashboards_make_a_constant_number_of_queries(
     sign_in(client, world[who])
     with django_capture_on_commit_callbacks(execute=False):
         assert_constant_queries(client, reverse(name), grow, bound=bound)
+
+
+@pytest.mark.parametrize("name", ["reports:index", "reports:body", "reports:status"])
+def test_the_report_pages_make_a_constant_number_of_queries(client, world, board, name):
+    from django.contrib.contenttypes.models import ContentType
+
+    from diz_portal.models import GeneratedDocument
+    from reports import periods
+    from reports.models import Report, ReportRequest
+
+    def add(numbers):
+        for number in numbers:
+            period = periods.quarter(2025, number)
+            report = Report.objects.create(
+                kind="highlight", body=board, period_start=period.start, period_end=period.end
+            )
+            for who in (world["alice"], world["carol"], None):
+                ReportRequest.objects.create(report=report, requested_by=who, scheduled=who is None)
+            GeneratedDocument.objects.create(
+                content_type=ContentType.objects.get_for_model(Report),
+                object_id=report.pk,
+                kind="highlight",
+                status=["ready", "failed", "building", "queued"][number - 1],
+            )
+
+    add([1])  # one report to start with, its requests and document
+    sign_in(client, world["carol"])
+    url = reverse(name, kwargs={"slug": board.slug} if name != "reports:index" else None)
+    assert_constant_queries(client, url, lambda: add([2, 3, 4]), bound=15)

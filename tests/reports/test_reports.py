@@ -158,3 +158,40 @@ def test_the_schedule_puts_the_highlight_report_on_the_boards_first_meeting_of_t
         assert agenda.schedule_highlight_reports(today=first_day - timedelta(days=6)) == 0
     assert meeting.items.filter(title="Quarterly highlight report").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_demo_puts_the_highlight_report_on_the_boards_next_first_meeting_of_a_quarter(
+    world, minuted, board, django_capture_on_commit_callbacks
+):
+    from reports import demo
+
+    quarter = periods.quarter_of(periods.quarter_of(timezone.localdate()).end + timedelta(days=1))
+    day = quarter.start + timedelta(days=10)
+    starts = datetime(day.year, day.month, day.day, 10, tzinfo=LONDON)
+    meeting = services.schedule_meeting(
+        body=board, starts_at=starts, ends_at=starts + timedelta(hours=2), by=world["alice"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+        demo.load()  # safe to run again
+    assert meeting.items.filter(title="Quarterly highlight report").count() == 1
+
+
+def test_a_report_that_failed_to_build_is_on_the_managers_dashboard(client, world, board):
+    from django.contrib.contenttypes.models import ContentType
+
+    from diz_portal.models import GeneratedDocument
+
+    period = this_quarter()
+    report = Report.objects.create(kind="highlight", body=board, period_start=period.start, period_end=period.end)
+    GeneratedDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(Report),
+        object_id=report.pk,
+        kind="highlight",
+        status=DocumentStatus.FAILED,
+        error="ValueError: the template broke",
+    )
+    sign_in(client, world["alice"])
+    html = client.get(reverse("manage:index")).content.decode()
+    assert "Quarterly highlight report, Board" in html and "ValueError: the template broke" in html
+    assert reverse("reports:body", args=[board.slug]) in html

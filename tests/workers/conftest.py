@@ -135,18 +135,23 @@ class Worker:
         self.redis, self.database_url, self.email_dir = redis, database_url, email_dir
         self.process = None
         self.name = f"test-{redis.port}@{socket.gethostname()}"
+        self.extra_env: dict[str, str] = {}  # e.g. a slower email backend, to be caught mid-batch
 
     def start(self):
-        env = os.environ | {
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": self.redis.url,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(self.email_dir),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
-            # Papers uploaded by the test and documents the worker writes live in one place.
-            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-            "SITE_URL": "http://testserver",
-        }
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": self.database_url,
+                "REDIS_URL": self.redis.url,
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(self.email_dir),
+                "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+                # Papers uploaded by the test and documents the worker writes live in one place.
+                "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+                "SITE_URL": "http://testserver",
+            }
+            | self.extra_env
+        )
         self.process = subprocess.Popen(
             [
                 sys.executable,

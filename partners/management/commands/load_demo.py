@@ -4,7 +4,14 @@ from django.utils.module_loading import import_string
 from diz_portal import caching
 
 # Each app that has demo data adds its loader here, in dependency order.
-LOADERS = ["partners.demo.load", "meetings.demo.load", "strategy.demo.load", "news.demo.load"]
+LOADERS = [
+    "partners.demo.load",
+    "meetings.demo.load",
+    "strategy.demo.load",
+    "news.demo.load",
+    "funding.demo.load",
+    "reports.demo.load",
+]
 
 
 class Command(BaseCommand):

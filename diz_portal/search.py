@@ -1,0 +1,289 @@
+"""One search over the public site and, for people signed in, the governance records they may read.
+
+Each kind of result is one query: its records filtered by the same rules the pages use (live news
+and pages, public strategy versions, meeting items at the viewer's levels on published agendas,
+decisions, minutes and actions by `meetings.permissions`' minuted-record rules, papers by their item's
+and their own level), then matched. On PostgreSQL the match is full-text search (English
+configuration, titles weighted above bodies, ranked by ts_rank); elsewhere (SQLite) every word must
+appear in the title or text, ranked by where it appears. The matching words are highlighted in a
+snippet here, in Python, from escaped text: nothing a person typed is ever rendered as markup.
+Delivery-plan projects join once that app exists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from diz_portal import markdown
+from meetings.models import LEVELS_FOR, AgendaItem, Minute, MinutesStatus, Paper, Seminar
+from meetings.permissions import actions_visible_to, decisions_visible_to, member_body_ids
+from news.models import NewsItem, Page
+from partners.permissions import is_partner_officer, is_programme_manager
+from strategy.models import PUBLIC_VERSION_STATUSES, Section, Strategy
+
+PER_KIND = 10
+MAX_QUERY = 200
+SNIPPET = 220
+CONFIG = "english"
+
+
+@dataclass
+class Result:
+    kind: str
+    title: str
+    url: str
+    text: str
+    rank: float = 0.0
+    snippet: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+@dataclass
+class Kind:
+    key: str
+    label: str
+    queryset: Callable  # (user) -> QuerySet, already limited to what the user may read
+    title: str  # field (or lookup) holding the title
+    text: str  # field holding the body
+    url: Callable  # (record) -> address
+    result_title: Callable = str
+    signed_in_only: bool = False
+
+
+def words(query: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:10]
+
+
+# --- Who may read what (the pages' own rules) ------------------------------------------------
+
+
+def _outside_levels(user) -> set[str]:
+    return LEVELS_FOR["partners" if is_partner_officer(user) else "public"]
+
+
+def items_visible_to(user) -> QuerySet:
+    items = AgendaItem.objects.select_related("meeting__body")
+    if is_programme_manager(user):
+        return items
+    bodies = member_body_ids(user)
+    return items.filter(meeting__agenda_published_at__isnull=False).filter(
+        Q(visibility__in=_outside_levels(user)) | Q(meeting__body_id__in=bodies)
+    )
+
+
+def papers_visible_to(user) -> QuerySet:
+    papers = Paper.objects.select_related("item__meeting__body")
+    if is_programme_manager(user):
+        return papers
+    levels = _outside_levels(user)
+    bodies = member_body_ids(user)
+    return papers.filter(item__meeting__agenda_published_at__isnull=False).filter(
+        Q(item__visibility__in=levels, visibility__in=levels) | Q(item__meeting__body_id__in=bodies)
+    )
+
+
+def minutes_visible_to(user) -> QuerySet:
+    """As meetings.permissions' rule for minuted records: outside a body, approved minutes of items
+    within the viewer's levels; on their bodies, circulated or approved."""
+    minutes = Minute.objects.select_related("item__meeting__body").exclude(text="")
+    if is_programme_manager(user):
+        return minutes
+    rule = Q(item__meeting__minutes_status=MinutesStatus.APPROVED, item__visibility__in=_outside_levels(user))
+    bodies = member_body_ids(user)
+    if bodies:
+        rule |= Q(
+            item__meeting__body_id__in=bodies,
+            item__meeting__minutes_status__in=[MinutesStatus.CIRCULATED, MinutesStatus.APPROVED],
+        )
+    return minutes.filter(rule)
+
+
+def _sections(user) -> QuerySet:
+    current = Strategy.objects.order_by("pk").values("pk")[:1]
+    return Section.objects.filter(
+        version__strategy__in=current, version__status__in=PUBLIC_VERSION_STATUSES
+    ).select_related("version")
+
+
+PAGE_URLS = {"about": "news:about", "privacy": "news:privacy"}
+
+KINDS = [
+    Kind(
+        "pages",
+        "Pages",
+        lambda user: Page.objects.live().filter(slug__in=PAGE_URLS),
+        "title",
+        "body",
+        lambda page: reverse(PAGE_URLS[page.slug]),
+    ),
+    Kind(
+        "news",
+        "News",
+        lambda user: NewsItem.objects.live(),
+        "title",
+        "body",
+        lambda item: item.get_absolute_url(),
+    ),
+    Kind(
+        "strategy",
+        "Strategy",
+        _sections,
+        "heading",
+        "text",
+        lambda section: section.version.get_absolute_url(),
+        lambda section: f"{section.heading} (strategy version {section.version.label})",
+    ),
+    Kind(
+        "seminars",
+        "Seminars and reports",
+        lambda user: Seminar.objects.all(),
+        "title",
+        "summary",
+        lambda seminar: seminar.get_absolute_url(),
+    ),
+    Kind(
+        "items",
+        "Meeting items",
+        items_visible_to,
+        "title",
+        "description",
+        lambda item: f"{item.meeting.get_absolute_url()}#item-{item.pk}",
+        lambda item: f"{item.title} ({item.meeting.body.name}, {timezone.localtime(item.meeting.starts_at):%-d %B %Y})",
+    ),
+    Kind(
+        "decisions",
+        "Decisions",
+        decisions_visible_to,
+        "reference",
+        "text",
+        lambda decision: f"{decision.meeting.get_absolute_url()}#item-{decision.item_id}",
+        lambda decision: f"Decision {decision.reference} ({decision.meeting.body.name})",
+    ),
+    Kind(
+        "papers",
+        "Papers",
+        papers_visible_to,
+        "title",
+        "purpose",
+        lambda paper: f"{paper.item.meeting.get_absolute_url()}#item-{paper.item_id}",
+        lambda paper: (
+            f"{paper.title} ({paper.item.meeting.body.name}, {timezone.localtime(paper.item.meeting.starts_at):%-d %B %Y})"
+        ),
+        signed_in_only=True,
+    ),
+    Kind(
+        "minutes",
+        "Minutes",
+        minutes_visible_to,
+        "item__title",
+        "text",
+        lambda minute: f"{minute.item.meeting.get_absolute_url()}#item-{minute.item_id}",
+        lambda minute: f"Minute: {minute.item.title} ({minute.item.meeting.body.name})",
+        signed_in_only=True,
+    ),
+    Kind(
+        "actions",
+        "Actions",
+        actions_visible_to,
+        "description",
+        "update",
+        lambda action: f"{action.meeting.get_absolute_url()}",
+        lambda action: f"Action: {action.description[:80]} ({action.meeting.body.name})",
+        signed_in_only=True,
+    ),
+]
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+def _match_postgres(qs: QuerySet, kind: Kind, query: str) -> list:
+    vector = SearchVector(kind.title, weight="A", config=CONFIG) + SearchVector(kind.text, weight="B", config=CONFIG)
+    search = SearchQuery(query, search_type="websearch", config=CONFIG)
+    return list(
+        qs.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
+        .filter(search_vector=search)
+        .order_by("-search_rank", "-pk")[:PER_KIND]
+    )
+
+
+def _match_simple(qs: QuerySet, kind: Kind, terms: list[str]) -> list:
+    for term in terms:
+        qs = qs.filter(Q(**{f"{kind.title}__icontains": term}) | Q(**{f"{kind.text}__icontains": term}))
+    records = list(qs.annotate(search_title=F(kind.title)).order_by("-pk")[: PER_KIND * 5])
+    for record in records:
+        title = str(record.search_title or "").lower()
+        record.search_rank = sum(2 if term in title else 1 for term in terms)
+    records.sort(key=lambda r: -r.search_rank)
+    return records[:PER_KIND]
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """A snippet of `text` around the first matching word, escaped, with the words in <mark>."""
+    plain = re.sub(r"\s+", " ", text).strip()
+    if not terms:
+        return mark_safe(escape(plain[:SNIPPET]))  # noqa: S308 -- escaped
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.I)
+    found = pattern.search(plain)
+    start = max(0, (found.start() if found else 0) - SNIPPET // 3)
+    piece = plain[start : start + SNIPPET]
+    out, last = [], 0
+    for match in pattern.finditer(piece):
+        out.append(escape(piece[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(piece[last:]))
+    prefix = "…" if start else ""
+    suffix = "…" if start + SNIPPET < len(plain) else ""
+    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 -- every piece escaped above
+
+
+def _text_of(record, kind: Kind) -> str:
+    value = record
+    for part in kind.text.split("__"):
+        value = getattr(value, part, "")
+    text = str(value or "")
+    return markdown.plain_text(text) if kind.key in {"pages", "news"} else text
+
+
+def search(query: str, user) -> list[dict]:
+    """Results grouped by kind, in KINDS' order, each group ranked; kinds with no result left out."""
+    query = (query or "").strip()[:MAX_QUERY]
+    terms = words(query)
+    if not terms:
+        return []
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    groups = []
+    for kind in KINDS:
+        if kind.signed_in_only and not signed_in:
+            continue
+        qs = kind.queryset(user)
+        records = (
+            _match_postgres(qs, kind, query) if connection.vendor == "postgresql" else _match_simple(qs, kind, terms)
+        )
+        results = []
+        for record in records:
+            title = kind.result_title(record)
+            results.append(
+                Result(
+                    kind=kind.key,
+                    title=title,
+                    url=kind.url(record),
+                    text="",
+                    rank=float(record.search_rank or 0),
+                    snippet=highlight(_text_of(record, kind) or title, terms),
+                )
+            )
+            results[-1].title_html = highlight(title, terms)
+            results[-1].record = record
+        if results:
+            groups.append({"key": kind.key, "label": kind.label, "results": results})
+    return groups
