@@ -132,13 +132,15 @@ class BidForm(RulesForm):
             "total_cost",
             "internal_deadline",
             "funder_deadline",
+            "projects",
         ]
-        widgets = DATE_WIDGETS
+        widgets = DATE_WIDGETS | {"projects": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opportunity"].queryset = Opportunity.objects.select_related("funder").order_by("funder__name")
         self.fields["accountable_body"].queryset = organisations()
+        self.fields["projects"].queryset = self.fields["projects"].queryset.order_by("title")
 
 
 class SignOffForm(RulesForm):

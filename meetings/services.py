@@ -829,6 +829,17 @@ def people_of(meeting: Meeting) -> tuple[list, dict[int, list]]:
     return caching.cached_value(("people-of", meeting.pk, timezone.localdate()), ["partners", "meetings"], load)
 
 
+def colleagues_of(seat) -> list:
+    """The active people of the seat's organisation, who may come in the member's place."""
+    from diz_portal import caching
+
+    return caching.cached_value(
+        ("colleagues", seat.organisation_id),
+        ["partners"],
+        lambda: list(User.objects.filter(organisation_id=seat.organisation_id, is_active=True).order_by("name")),
+    )
+
+
 def members_of(meeting: Meeting):
     """The seats on the meeting's body on the day of the meeting."""
     from partners.models import Membership

@@ -113,8 +113,8 @@ def dashboard(request):
         {
             "needs_mfa": holds_manager_role(request.user) and not has_second_factor(request.user),
             "needs_code": holds_manager_role(request.user) and not is_programme_manager(request.user),
-        }
-        | member_dashboard(request.user),
+            "dashboard": member_dashboard(request),
+        },
     )
 
 
@@ -141,7 +141,7 @@ def accept_invitation(request, pk, token):
 def manage_index(request):
     """The programme manager's dashboard: what needs attention, then the figures
     (reports.dashboards composes them from each app's own `dashboard` module)."""
-    return render(request, "manage/index.html", manager_dashboard())
+    return render(request, "manage/index.html", {"dashboard": manager_dashboard(request)})
 
 
 @programme_manager_required
