@@ -74,6 +74,19 @@ PROGRAMME_MANAGERS_MAY = {
     "news.NewsletterIssue": ALL,
     "news.Page": ALL,
     "news.Subscriber": ALL,
+    # The strategy, its endorsements and projects are the programme manager's to keep.
+    "strategy.AmendmentRequest": ALL,
+    "strategy.CriteriaWeights": ALL,
+    "strategy.Endorsement": ALL,
+    "strategy.Idea": ALL,
+    "strategy.Milestone": ALL,
+    "strategy.ProgressUpdate": ALL,
+    "strategy.Project": ALL,
+    "strategy.Risk": ALL,
+    "strategy.Score": ALL,
+    "strategy.Strategy": ALL,
+    "strategy.StrategyVersion": ALL,
+    "strategy.Workstream": ALL,
 }
 
 
