@@ -127,12 +127,14 @@ PAGES = [
         "alice",
         lambda w: f"/manage/bodies/{w['board'].slug}/members/add/",
         heading="Add a member",
+        reauthenticate=True,
     ),
     Target(
         "manage-membership-edit",
         "alice",
         lambda w: f"/manage/memberships/{w['carol_seat'].pk}/edit/",
         heading="Edit Carol Clark's membership",
+        reauthenticate=True,
     ),
     Target(
         "manage-membership-end",
@@ -145,6 +147,7 @@ PAGES = [
         "alice",
         lambda w: f"/manage/memberships/{w['carol_seat'].pk}/change-representative/",
         heading="Change representative",
+        reauthenticate=True,
     ),
 ]
 
