@@ -114,7 +114,8 @@ def test_the_member_sees_restricted_items_in_the_browser_and_the_public_does_not
 
 
 def test_the_paper_upload_form_with_an_error_is_accessible(page, live_server, world):
-    item = world["items"]["public"]
+    # An upcoming meeting's item: after the meeting only the programme manager changes papers.
+    item = world["upcoming"].items.get(title="Digital skills")
     path = f"/meetings/items/{item.pk}/papers/add/"
     visit(page, live_server, world, path, who="bob", heading="Add a paper")
     page.locator("form [name=title]").fill("Digital skills plan")
