@@ -29,6 +29,7 @@ from partners.models import Partnership
 from partners.permissions import programme_manager_required
 from strategy import delivery, documents
 from strategy.delivery_forms import (
+    AgendaLinkForm,
     IdeaForm,
     MilestoneChangeForm,
     MilestoneForm,
@@ -598,3 +599,28 @@ def weights(request):
         messages.success(request, "The weights are saved: the ranking uses them now.")
         return redirect("projects:ideas")
     return render(request, "strategy/manage/weights.html", {"form": form})
+
+
+@programme_manager_required
+def agenda_link(request):
+    """Put a strategy version (?version=<pk>) or a project (?project=<slug>) on an agenda item."""
+    from strategy.permissions import get_version_for_management
+
+    version = project = None
+    if request.GET.get("version", "").isdigit():
+        version = get_version_for_management(request.user, int(request.GET["version"]))
+    elif request.GET.get("project"):
+        project = get_project_for_management(request.user, request.GET["project"])
+    else:
+        raise Http404
+    form = AgendaLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery.link_agenda_item(item=form.cleaned_data["item"], version=version, project=project, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error, default_field="item")
+        else:
+            item = form.cleaned_data["item"]
+            messages.success(request, f"Item {item.label} of the meeting now shows its status.")
+            return redirect(item.meeting.get_absolute_url())
+    return render(request, "strategy/manage/agenda_link.html", {"form": form, "version": version, "project": project})
