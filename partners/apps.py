@@ -36,9 +36,9 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
-        # After every app's migrations, not only this one's: the apps listed after partners create
-        # their permissions in their own post_migrate, and the group must hold those too.
-        post_migrate.connect(ensure_programme_manager_group, dispatch_uid="partners.ensure_programme_manager_group")
+        # After every app's migration, not only this one's: the other apps' permissions are made by
+        # their own post_migrate, after this app's; the group must hold them on the first migrate.
+        post_migrate.connect(ensure_programme_manager_group, dispatch_uid="partners.programme_manager_group")
         authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
 
         from diz_portal.caching import watch

@@ -12,10 +12,6 @@ class ReportsConfig(AppConfig):
 
         watch(self.get_model("Report"), ["reports"])
         watch(self.get_model("ReportRequest"), ["reports"])
-        # Records the dashboards show that their own apps do not announce to diz_portal.caching
-        # yet (their apps' ready() is the better home, once they cache pages themselves; strategy
-        # does). A second watch of a model is harmless: watch() connects once per model.
+        # Invitations show on the programme manager's dashboard, and the partners app does not
+        # announce them to diz_portal.caching (its own ready() is the better home for this).
         watch(apps.get_model("partners", "Invitation"), ["invitations"])
-        for model in apps.get_app_config("funding").get_models():
-            if not model.__name__.startswith("Historical"):
-                watch(model, ["funding"])

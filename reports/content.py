@@ -35,12 +35,10 @@ SECTIONS = {
         ("attendance", "Attendance by organisation and sector"),
     ],
     ReportKind.FUNDING: [
-        ("summary", "Summary"),
         ("funding", "Funding: pipeline, awards and claims"),
         ("accountable", "By accountable body"),
     ],
     ReportKind.ENDORSEMENT: [
-        ("summary", "Summary"),
         ("endorsement", "Strategy endorsement"),
     ],
     ReportKind.ENGAGEMENT: [

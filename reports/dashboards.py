@@ -38,7 +38,13 @@ TOPICS = ["partners", "meetings", "documents", "invitations", "strategy", "fundi
 
 # Visits closer together than this are one look: reloading the page must not empty "new papers".
 LOOK_GAP = timedelta(minutes=30)
+# Within this, a visit is a reload and is not written down (a row write per page view costs more
+# than the minute's precision is worth).
+TOUCH_EVERY = timedelta(minutes=1)
 ATTENDANCE_YEAR = timedelta(days=365)
+# The organisations chart shows the lowest attendance, where action is needed; the partner
+# engagement report has every organisation.
+ORGANISATIONS_SHOWN = 12
 
 # What a panel says while the part of the portal it reports on is not built yet, by feature.
 WAITING = {
@@ -101,9 +107,10 @@ def _date(value) -> str:
 # --- The programme manager ---------------------------------------------------------------------
 
 
-def manager_dashboard(now: datetime | None = None) -> dict:
-    """The programme manager's /manage/: kept for the day until anything it shows changes (the
-    clock's own changes, such as a deadline passing at 17:00, show within the cache's ten minutes)."""
+def manager_dashboard(request, now: datetime | None = None) -> str:
+    """The body of the programme manager's /manage/, as HTML: kept for the day until anything it
+    shows changes (the clock's own changes, such as a deadline passing at 17:00, show within the
+    cache's ten minutes)."""
     now = now or timezone.now()
 
     def build():
@@ -115,7 +122,14 @@ def manager_dashboard(now: datetime | None = None) -> dict:
             "figures": manager_figures(now),
         } | partners_panels.directory_counts()
 
-    return caching.cached_value(("manager-dashboard", timezone.localdate(now)), TOPICS, build)
+    return caching.fragment(
+        request,
+        "manager-dashboard",
+        ("manager", timezone.localdate(now)),
+        TOPICS,
+        "reports/_manager_dashboard.html",
+        build,
+    )
 
 
 def manager_attention(now: datetime | None = None) -> list[Panel]:
@@ -280,7 +294,12 @@ def manager_figures(now: datetime | None = None) -> dict:
     rows = meetings_panels.attendance_by_organisation(today - ATTENDANCE_YEAR, today)
     figures = {
         "attendance_by_organisation": attendance_chart(
-            "attendance-organisation", "Attendance by organisation, last 12 months", rows
+            "attendance-organisation",
+            "Attendance by organisation, last 12 months"
+            + (f": the {ORGANISATIONS_SHOWN} lowest" if len(rows) > ORGANISATIONS_SHOWN else ""),
+            sorted(rows, key=lambda row: (row.rate, row.label))[:ORGANISATIONS_SHOWN]
+            if len(rows) > ORGANISATIONS_SHOWN
+            else rows,
         ),
         "attendance_by_sector": attendance_chart(
             "attendance-sector", "Attendance by sector, last 12 months", meetings_panels.attendance_by_sector(rows)
@@ -319,6 +338,8 @@ def look(user, now: datetime | None = None) -> datetime | None:
     if last is None:
         LastLook.objects.create(user=user, seen_at=now)
         return None
+    if now - last.seen_at < TOUCH_EVERY:
+        return last.previous  # a reload: nothing to write
     if now - last.seen_at > LOOK_GAP:
         last.previous = last.seen_at
     last.seen_at = now
@@ -326,15 +347,20 @@ def look(user, now: datetime | None = None) -> datetime | None:
     return last.previous
 
 
-def member_dashboard(user, now: datetime | None = None) -> dict:
-    """A member's or partner officer's /dashboard/: kept per person and per look (what counts as
-    new depends on when they last looked) until anything it shows changes."""
-    now = now or timezone.now()
+def member_dashboard(request, now: datetime | None = None) -> str:
+    """The body of a member's or partner officer's /dashboard/, as HTML: kept per person and per
+    look (what is new depends on when they last looked) until anything it shows changes."""
+    from partners.permissions import is_programme_manager
+
+    user, now = request.user, now or timezone.now()
     since = look(user, now)
-    today = timezone.localdate(now)
-    return caching.cached_value(
-        ("member-dashboard", user.pk, since.isoformat() if since else "first", today),
+    audience = (user.pk, since.isoformat() if since else "first", timezone.localdate(now), is_programme_manager(user))
+    return caching.fragment(
+        request,
+        "member-dashboard",
+        audience,
         TOPICS,
+        "reports/_member_dashboard.html",
         lambda: _member_dashboard(user, since, now),
     )
 

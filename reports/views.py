@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from diz_portal import caching
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from diz_portal.views import file_response
+from partners.permissions import is_programme_manager
 from reports import periods, registers, services
 from reports.forms import ReportRequestForm
 from reports.models import Report
@@ -43,10 +45,32 @@ def index(request):
     )
 
 
-def _reports_context(body, user) -> dict:
-    """A body's reports and their documents, the same for everyone who may see them: kept until a
-    report or document changes (progress included, see reports.documents._progress)."""
-    return caching.cached_value(("reports-of", body.pk), ["reports", "documents"], lambda: _reports_of(body))
+def _reports_html(request, body) -> str:
+    """A body's reports and how far each has got, the same for everyone who may see them (the
+    programme manager also sees why one failed): kept until a report or document changes (progress
+    included, see reports.documents._progress)."""
+    return caching.fragment(
+        request,
+        "reports-of",
+        (body.pk, is_programme_manager(request.user)),
+        ["reports", "documents"],
+        "reports/_reports.html",
+        lambda: _reports_of(body),
+    )
+
+
+def _form_html(request, form) -> str:
+    """The request form; the blank one is the same for everyone on a given day (its periods run
+    from the partnership's start to today)."""
+    return caching.fragment(
+        request,
+        "report-form",
+        timezone.localdate(),
+        ["meetings", "partners"],
+        "reports/_request_form.html",
+        lambda: {"form": form},
+        share=not form.is_bound,
+    )
 
 
 def _reports_of(body) -> dict:
@@ -84,7 +108,12 @@ def body_reports(request, slug):
         else:
             messages.success(request, f"{report} is queued: this page shows when it is ready.")
             return redirect("reports:body", slug=body.slug)
-    context = _reports_context(body, request.user) | {"form": form}
+    context = {
+        "body": body,
+        "form": form,
+        "reports": _reports_html(request, body),
+        "form_html": _form_html(request, form),
+    }
     return render(request, "reports/body.html", context, status=400 if form.errors else 200)
 
 
@@ -93,7 +122,7 @@ def body_reports(request, slug):
 def body_status(request, slug):
     """The list of reports on its own, which the page polls while one is being built."""
     body = get_body_for_reports(request.user, slug)
-    return render(request, "reports/_reports.html", _reports_context(body, request.user))
+    return HttpResponse(_reports_html(request, body))
 
 
 @login_required

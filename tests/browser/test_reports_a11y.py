@@ -115,3 +115,21 @@ def test_the_report_form_with_an_error_is_accessible(page, live_server, world):
     submit_form_with(page, "kind")
     assert "This report covers a whole financial year" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
+
+
+def test_a_board_member_lands_on_their_dashboard_and_reaches_the_quarterly_report_by_keyboard(page, live_server, world):
+    login(page, live_server, world["cast"]["carol"].email, PASSWORD)
+    assert page.url == f"{live_server.url}/dashboard/"
+    assert "Strategic risk register" in page.locator("main").inner_text()  # what to read
+    page.get_by_role("link", name="Board reports and registers").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.get_by_role("link", name="Reports for the Board").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    download = page.get_by_role("link", name="Download the quarterly highlight report", exact=False)
+    assert download.count() == 1
+    with page.expect_download() as got:
+        download.focus()
+        page.keyboard.press("Enter")
+    assert got.value.suggested_filename.startswith("board-highlight-")

@@ -132,3 +132,14 @@ def test_a_member_is_offered_their_private_calendar_feed(client, world):
 def test_organisation_panels_of_apps_not_built_yet_say_so(client, world, who):
     sign_in(client, world[who])
     assert "not in the portal yet" in page(client, reverse("partners:dashboard"))
+
+
+def test_what_counts_as_new_is_since_the_look_before_this_one(world):
+    from reports.dashboards import look
+
+    carol, start = world["carol"], timezone.now()
+    assert look(carol, start) is None  # the first look: everything is new
+    assert look(carol, start + timedelta(seconds=30)) is None  # a reload
+    assert look(carol, start + timedelta(minutes=10)) is None  # the same sitting
+    assert look(carol, start + timedelta(hours=2)) == start + timedelta(minutes=10)  # a new sitting
+    assert look(carol, start + timedelta(hours=2, minutes=5)) == start + timedelta(minutes=10)

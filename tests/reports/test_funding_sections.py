@@ -14,7 +14,10 @@ from reports.services import request_report
 from tests.conftest import sign_in
 
 
-def text_of(report) -> str:
+def yearly_report_text(kind, board, by, capture) -> str:
+    """Ask for this year's report of `kind`; the worker runs inline at commit. Its text."""
+    with capture(execute=True):
+        report = request_report(kind=kind, body=board, period=periods.year_of(timezone.localdate()), by=by)
     reader = PdfReader(report.documents.get().file.path)
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
@@ -22,11 +25,7 @@ def text_of(report) -> str:
 def test_the_funding_report_shows_the_pipeline_awards_claims_and_what_remains(
     world, funded, board, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = request_report(
-            kind=ReportKind.FUNDING, body=board, period=periods.year_of(timezone.localdate()), by=world["alice"]
-        )
-    text = text_of(report)
+    text = yearly_report_text(ReportKind.FUNDING, board, world["alice"], django_capture_on_commit_callbacks)
     assert "Pipeline by stage" in text
     assert "Full fibre for west Essex public buildings" in text
     assert "£1,700,000.00" in text and "£400,000.00" in text
@@ -52,10 +51,6 @@ def test_the_bids_register_is_for_the_bodies_members_with_money_as_currency(clie
 def test_the_partner_engagement_report_has_each_partners_contributions_to_bids(
     world, funded, board, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = request_report(
-            kind=ReportKind.ENGAGEMENT, body=board, period=periods.year_of(timezone.localdate()), by=world["alice"]
-        )
-    text = text_of(report)
+    text = yearly_report_text(ReportKind.ENGAGEMENT, board, world["alice"], django_capture_on_commit_callbacks)
     assert "Contributions to bids per organisation" in text
     assert "Broxbourne Borough Council 1 £50,000.00 £0.00" in text

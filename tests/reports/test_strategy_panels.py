@@ -83,3 +83,19 @@ def test_a_recorded_endorsement_shows_at_once_though_the_dashboard_is_cached(cli
     )
     html = page(client, reverse("partners:dashboard"))
     assert "Done" in html and "Record your organisation&#x27;s decision" not in html
+
+
+def test_the_endorsement_status_report_lists_every_partner(
+    world, endorsements, board, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(
+            kind=ReportKind.ENDORSEMENT, body=board, period=periods.quarter_of(timezone.localdate()), by=world["carol"]
+        )
+    reader = PdfReader(report.documents.get().file.path)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Endorsement status report" in text and "Contents" in text
+    assert "Harlow District Council Scheduled Cabinet" in text
+    assert "Broxbourne Borough Council Endorsed" in text
