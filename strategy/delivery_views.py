@@ -141,6 +141,10 @@ def project_detail(request, slug):
         "can_update": can_update_project(request.user, project),
         "is_pm": is_programme_manager(request.user),
     }
+    from funding.permissions import can_see_pipeline
+
+    if can_see_pipeline(request.user):  # the funding pipeline is for members and the programme manager
+        context["bids"] = list(project.bids.with_related().order_by("-created_at"))
     if partner_view:
         context["risks"] = list(project.risks.select_related("owner"))
         context["changes"] = list(project.history.select_related("history_user").order_by("-history_date")[:30])
