@@ -1,7 +1,11 @@
 """Form plumbing shared by every app: GOV.UK Frontend classes on widgets and error messages
 linked to their fields, so that any form rendered with components/field.html is accessible."""
 
+from datetime import date, datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -46,15 +50,54 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
-Form = forms.Form
-ModelForm = forms.ModelForm
+# Limits on what anyone may type, on every form built from Form/ModelForm below: a date far
+# outside the partnership's life (year 1 overflowed into a server error) and an unbounded text
+# (megabytes into a page, a PDF, an email) get a clear message beside the field instead.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+FREE_TEXT_LIMIT = 20_000
+
+
+def within_sane_dates(value) -> None:
+    day = value.date() if isinstance(value, datetime) else value
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError(
+            "Enter a date between %(earliest)s and %(latest)s.",
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
+        )
+
+
+class SaneLimits:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+                field.validators.append(within_sane_dates)
+            elif isinstance(field, forms.CharField) and field.max_length is None:  # longer: said explicitly
+                field.max_length = FREE_TEXT_LIMIT
+                field.validators.append(
+                    MaxLengthValidator(
+                        FREE_TEXT_LIMIT,
+                        message=f"Keep this under {FREE_TEXT_LIMIT:,} characters (it has %(show_value)s).",
+                    )
+                )
+
+
+class Form(SaneLimits, forms.Form):
+    pass
+
+
+class ModelForm(SaneLimits, forms.ModelForm):
+    pass
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        super().__init__(attrs=bounds | (attrs or {}), format="%Y-%m-%d")
 
 
 def apply_validation_error(form, error, *, names: dict | None = None, default_field: str | None = None) -> None:

@@ -440,7 +440,7 @@ def build_pack(
             part.first_weasy_page = len(weasy_pages)
             weasy_pages.extend(part.document.pages[part.first_page : part.first_page + part.page_count])
     if weasy_pages:
-        html_pdf = _write_tagged(first_document.copy(weasy_pages), title)
+        html_pdf = _write_tagged(first_document.copy(weasy_pages), title, conforms=False)
         writer = PdfWriter(clone_from=io.BytesIO(html_pdf))
     else:
         writer = PdfWriter()
@@ -496,13 +496,18 @@ def build_tagged_pdf(*, html: str, title: str) -> PackResult:
     return PackResult(pdf=_write_tagged(document, title), page_count=len(document.pages), included=[], skipped=[])
 
 
-def _write_tagged(document: weasyprint.Document, title: str) -> bytes:
-    """WeasyPrint's PDF/UA-1: the structure tree, /MarkInfo, the language from the HTML's `lang`,
-    and `title` as the title (in the document information and the XMP metadata alike, and shown
-    in the viewer's title bar), with the portal as its creator."""
+def _write_tagged(document: weasyprint.Document, title: str, *, conforms: bool = True) -> bytes:
+    """Tagged PDF: the structure tree, /MarkInfo, the language from the HTML's `lang`, and `title`
+    as the title (shown in the viewer's title bar), with the portal as its creator.
+
+    `conforms`: WeasyPrint's PDF/UA-1 variant, which also says so in the XMP metadata (with the
+    title there too). A pack is tagged the same way but makes no such claim: the papers bound into
+    it are whatever their authors made (fonts not embedded, images without text alternatives),
+    and its page numbers are drawn in a standard font that is not embedded."""
     document.metadata.title = title
     document.metadata.generator = str(settings.PORTAL_NAME)
-    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=_margin_boxes_as_artifacts)
+    options = {"pdf_variant": "pdf/ua-1"} if conforms else {"pdf_tags": True, "pdf_version": "1.7"}
+    return document.write_pdf(finisher=_margin_boxes_as_artifacts, **options)
 
 
 def _margin_boxes_as_artifacts(document: weasyprint.Document, pdf) -> None:

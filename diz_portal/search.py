@@ -7,7 +7,7 @@ and their own level), then matched. On PostgreSQL the match is full-text search 
 configuration, titles weighted above bodies, ranked by ts_rank); elsewhere (SQLite) every word must
 appear in the title or text, ranked by where it appears. The matching words are highlighted in a
 snippet here, in Python, from escaped text: nothing a person typed is ever rendered as markup.
-Delivery-plan projects join once that app exists."""
+Delivery-plan projects: public ones for everyone, partners-only ones for partners (as /projects/)."""
 
 from __future__ import annotations
 
@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from diz_portal import markdown
-from meetings.models import LEVELS_FOR, AgendaItem, Minute, MinutesStatus, Paper, Seminar
+from meetings.models import LEVELS_FOR, Action, AgendaItem, Decision, Minute, MinutesStatus, Paper, Seminar
 from meetings.permissions import actions_visible_to, decisions_visible_to, member_body_ids
-from news.models import NewsItem, Page
+from news.models import NewsItem, Page, SearchEntry
 from partners.permissions import is_partner_officer, is_programme_manager
-from strategy.models import PUBLIC_VERSION_STATUSES, Section, Strategy
+from strategy.models import PUBLIC_VERSION_STATUSES, Project, Section, Strategy
 
 PER_KIND = 10
 MAX_QUERY = 200
@@ -50,6 +51,7 @@ class Result:
 class Kind:
     key: str
     label: str
+    model: type
     queryset: Callable  # (user) -> QuerySet, already limited to what the user may read
     title: str  # field (or lookup) holding the title
     text: str  # field holding the body
@@ -119,6 +121,7 @@ KINDS = [
     Kind(
         "pages",
         "Pages",
+        Page,
         lambda user: Page.objects.live().filter(slug__in=PAGE_URLS),
         "title",
         "body",
@@ -127,6 +130,7 @@ KINDS = [
     Kind(
         "news",
         "News",
+        NewsItem,
         lambda user: NewsItem.objects.live(),
         "title",
         "body",
@@ -135,6 +139,7 @@ KINDS = [
     Kind(
         "strategy",
         "Strategy",
+        Section,
         _sections,
         "heading",
         "text",
@@ -142,8 +147,18 @@ KINDS = [
         lambda section: f"{section.heading} (strategy version {section.version.label})",
     ),
     Kind(
+        "projects",
+        "Projects",
+        Project,
+        lambda user: Project.objects.visible_to(user),
+        "title",
+        "summary",
+        lambda project: project.get_absolute_url(),
+    ),
+    Kind(
         "seminars",
         "Seminars and reports",
+        Seminar,
         lambda user: Seminar.objects.all(),
         "title",
         "summary",
@@ -152,6 +167,7 @@ KINDS = [
     Kind(
         "items",
         "Meeting items",
+        AgendaItem,
         items_visible_to,
         "title",
         "description",
@@ -161,6 +177,7 @@ KINDS = [
     Kind(
         "decisions",
         "Decisions",
+        Decision,
         decisions_visible_to,
         "reference",
         "text",
@@ -170,6 +187,7 @@ KINDS = [
     Kind(
         "papers",
         "Papers",
+        Paper,
         papers_visible_to,
         "title",
         "purpose",
@@ -182,6 +200,7 @@ KINDS = [
     Kind(
         "minutes",
         "Minutes",
+        Minute,
         minutes_visible_to,
         "item__title",
         "text",
@@ -192,6 +211,7 @@ KINDS = [
     Kind(
         "actions",
         "Actions",
+        Action,
         actions_visible_to,
         "description",
         "update",
@@ -205,14 +225,69 @@ KINDS = [
 # --- Matching --------------------------------------------------------------------------------
 
 
+def _vector(kind: Kind) -> SearchVector:
+    return SearchVector(kind.title, weight="A", config=CONFIG) + SearchVector(kind.text, weight="B", config=CONFIG)
+
+
 def _match_postgres(qs: QuerySet, kind: Kind, query: str) -> list:
-    vector = SearchVector(kind.title, weight="A", config=CONFIG) + SearchVector(kind.text, weight="B", config=CONFIG)
+    """Match and rank in the index (GIN), then keep what the viewer's queryset allows."""
     search = SearchQuery(query, search_type="websearch", config=CONFIG)
+    entries = SearchEntry.objects.filter(kind=kind.key, vector=search)
+    rank = entries.filter(object_id=OuterRef("pk")).annotate(r=SearchRank(F("vector"), search)).values("r")[:1]
     return list(
-        qs.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
-        .filter(search_vector=search)
+        qs.filter(pk__in=entries.values("object_id"))
+        .annotate(search_rank=Subquery(rank))
         .order_by("-search_rank", "-pk")[:PER_KIND]
     )
+
+
+# --- The index (PostgreSQL) ------------------------------------------------------------------
+
+
+def index(kind: Kind, pks=None) -> None:
+    """Write the search vectors of a kind's records (all, or those with `pks`) into the index, in
+    one INSERT ... SELECT computed by PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return
+    records = kind.model._default_manager.all()
+    if pks is not None:
+        records = records.filter(pk__in=list(pks))
+    sql, params = (
+        records.annotate(search_vector=_vector(kind)).values_list("pk", "search_vector").query.sql_with_params()
+    )
+    table = SearchEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, object_id, vector) SELECT %s, s.pk, s.v FROM ({sql}) AS s(pk, v) "  # noqa: S608 -- our own table and compiled query; values are parameters
+            "ON CONFLICT (kind, object_id) DO UPDATE SET vector = EXCLUDED.vector",
+            [kind.key, *params],
+        )
+
+
+def rebuild_index() -> int:
+    """Index every searchable record again (after data written without signals)."""
+    if connection.vendor != "postgresql":
+        return 0
+    SearchEntry.objects.all().delete()
+    for kind in KINDS:
+        index(kind)
+    return SearchEntry.objects.count()
+
+
+def connect_signals() -> None:
+    """Keep the index fresh as records are saved and deleted (bulk writes call rebuild_index)."""
+    for kind in KINDS:
+
+        def saved(sender, instance, raw=False, kind=kind, **kwargs):
+            if not raw:
+                index(kind, [instance.pk])
+
+        def deleted(sender, instance, kind=kind, **kwargs):
+            if connection.vendor == "postgresql":
+                SearchEntry.objects.filter(kind=kind.key, object_id=instance.pk).delete()
+
+        post_save.connect(saved, sender=kind.model, weak=False, dispatch_uid=f"search-index-{kind.key}-save")
+        post_delete.connect(deleted, sender=kind.model, weak=False, dispatch_uid=f"search-index-{kind.key}-delete")
 
 
 def _match_simple(qs: QuerySet, kind: Kind, terms: list[str]) -> list:
@@ -279,7 +354,7 @@ def search(query: str, user) -> list[dict]:
                     url=kind.url(record),
                     text="",
                     rank=float(record.search_rank or 0),
-                    snippet=highlight(_text_of(record, kind) or title, terms),
+                    snippet=highlight(text, terms) if (text := _text_of(record, kind)) else mark_safe(""),
                 )
             )
             results[-1].title_html = highlight(title, terms)

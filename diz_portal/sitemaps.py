@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings.models import Meeting, Seminar
 from news.models import NewsItem, NewsletterIssue
 from partners.models import GoverningBody, Organisation
-from strategy.models import PUBLIC_VERSION_STATUSES, Strategy, StrategyVersion
+from strategy.models import PUBLIC_VERSION_STATUSES, Project, Strategy, StrategyVersion
 
 
 class StaticSitemap(Sitemap):
@@ -27,6 +27,7 @@ class StaticSitemap(Sitemap):
             "news:list",
             "news:newsletter",
             "funding:secured",
+            "projects:list",
         ]
 
     def location(self, item):
@@ -87,6 +88,13 @@ class StrategySitemap(Sitemap):
         return item
 
 
+class ProjectSitemap(Sitemap):
+    """The delivery plan's public projects (partners-only ones are not listed)."""
+
+    def items(self):
+        return list(Project.objects.public().only("slug"))
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "partners": OrganisationSitemap,
@@ -96,4 +104,5 @@ SITEMAPS = {
     "news": NewsSitemap,
     "newsletter": NewsletterSitemap,
     "strategy": StrategySitemap,
+    "projects": ProjectSitemap,
 }

@@ -13,12 +13,14 @@ from allauth.core import ratelimit
 from django import forms
 from django.core import signing
 
+from diz_portal.forms import Form
+
 MIN_SECONDS = 3
 MAX_SECONDS = 60 * 60 * 24
 _SALT = "diz_portal.spam.started"
 
 
-class HumanCheckForm(forms.Form):
+class HumanCheckForm(Form):
     """Add to a public form: `website` is the honeypot (hidden from people and from assistive
     technology), `started` the signed time the form was shown."""
 

@@ -18,7 +18,8 @@ from news.models import NewsItem
 from news.services import key_facts
 from partners.models import GoverningBody, Partnership
 from strategy import services as strategy_services
-from strategy.models import PUBLIC_VERSION_STATUSES, Strategy
+from strategy.delivery import STAGE_ORDER
+from strategy.models import PUBLIC_VERSION_STATUSES, Project, Stage, Strategy
 
 HOME_NEWS = 3
 
@@ -34,6 +35,22 @@ def strategy_adoption():
         return strategy_services.adoption(strategy, statuses=set(PUBLIC_VERSION_STATUSES))
 
     return cached_value("home:strategy-adoption", ["strategy", "partners"], compute)
+
+
+def projects_by_stage() -> list[dict]:
+    """Public projects counted by stage, in the delivery plan's order (closed ones left out)."""
+
+    def compute():
+        counts = dict(
+            Project.objects.public().live().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+        )
+        return [
+            {"stage": stage, "label": Stage(stage).label, "count": counts[stage]}
+            for stage in STAGE_ORDER
+            if counts.get(stage)
+        ]
+
+    return cached_value("home:projects-by-stage", ["strategy"], compute)
 
 
 def funding_secured() -> dict:
@@ -59,6 +76,7 @@ def home(request):
             "next_meeting": next_meeting,
             "latest_seminar": Seminar.objects.exclude(executive_report="").order_by("-held_on", "-pk").first(),
             "adoption": strategy_adoption(),
+            "projects": projects_by_stage(),
             "funding": funding_secured(),
             "structured_data": structured_data.organisation(partnership),
         },

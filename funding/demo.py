@@ -21,6 +21,7 @@ from django.utils import timezone
 from funding import services
 from funding.models import Award, Bid, Funder, GoDecision, Opportunity, Stage
 from partners.models import Organisation, User
+from strategy.models import Project
 
 ILLUSTRATIVE = (
     "Illustrative demo data: the seeds record the successful £1.7m bid, not which partner held the money; "
@@ -124,10 +125,23 @@ class Loader:
     def day(self, offset: int):
         return self.today + timedelta(days=offset)
 
-    def bid(self, title: str, programme: str, *, stage: str, contributions=(), sign_off=False, feedback="", **fields):
-        """The bid as it stands, walked to `stage` along the allowed moves (so its history shows each one)."""
+    def bid(
+        self,
+        title: str,
+        programme: str,
+        *,
+        stage: str,
+        contributions=(),
+        sign_off=False,
+        feedback="",
+        projects=(),
+        **fields,
+    ):
+        """The bid as it stands, walked to `stage` along the allowed moves (so its history shows each one),
+        linked to the delivery plan's projects (strategy.demo) it would fund."""
         existing = Bid.objects.filter(title=title).first()
         if existing:
+            self.link(existing, projects)
             return existing
         opportunity = Opportunity.objects.get(programme=programme)
         bid = services.create_bid(title=title, opportunity=opportunity, by=self.pm, **fields)
@@ -156,8 +170,14 @@ class Loader:
             if step == Stage.SUBMITTED and sign_off:
                 services.sign_off(bid=bid, officer=sign_off, on=bid.internal_deadline or self.day(-200), by=self.pm)
             services.move_bid(bid=bid, to=step, feedback=feedback, by=self.pm)
+        self.link(bid, projects)
         self.created.append(title)
         return bid
+
+    def link(self, bid: Bid, slugs) -> None:
+        found = list(Project.objects.filter(slug__in=slugs))
+        if found and not bid.projects.exists():
+            services.change_bid(bid=bid, projects=found, by=self.pm)
 
 
 def _funders_and_opportunities(loader: Loader) -> None:
@@ -183,6 +203,7 @@ def _lffn(loader: Loader) -> None:
     bid = loader.bid(
         "Local Full Fibre Networks: gigabit for the Digital Innovation Zone",
         "Local Full Fibre Networks Challenge Fund",
+        projects=["local-full-fibre-network"],
         stage=Stage.SUCCESSFUL,
         summary="Full fibre to council offices, libraries, health centres and colleges across the five districts, "
         "opening the market for gigabit connections to homes and businesses. " + ILLUSTRATIVE,
@@ -285,6 +306,7 @@ def _pipeline(loader: Loader) -> None:
     loader.bid(
         "Digital skills bootcamps for west Essex and east Herts",
         "Skills Bootcamps",
+        projects=["digital-inclusion"],
         stage=Stage.FULL_BID,
         summary="Twelve-week bootcamps in data, cyber and digital marketing, run by the colleges and the university.",
         lead_officer=loader.people["nadia.rahman"],
@@ -302,6 +324,7 @@ def _pipeline(loader: Loader) -> None:
     loader.bid(
         "DIZ-wide Common Asset Register",
         "Public sector location data",
+        projects=["common-asset-register"],
         stage=Stage.SUBMITTED,
         summary="One register of the partners' land and buildings, as open data, for infrastructure planning.",
         lead_officer=loader.people["tom.gale"],
@@ -319,6 +342,7 @@ def _pipeline(loader: Loader) -> None:
     loader.bid(
         "Living Smart at Home",
         "Reaching Communities",
+        projects=["living-smart-at-home"],
         stage=Stage.UNSUCCESSFUL,
         summary="CVS-led project: technology that helps older residents live independently at home.",
         lead_officer=loader.people["jo.pearce"],
@@ -338,6 +362,7 @@ def _pipeline(loader: Loader) -> None:
     loader.bid(
         "Town centre wi-fi",
         "Getting Building Fund",
+        projects=["town-centre-wi-fi"],
         stage=Stage.IDEA,
         summary="Free public wi-fi and footfall sensing in the five town centres.",
         lead_officer=loader.people["partner.officer"],

@@ -9,7 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from diz_portal.forms import DateInput, apply_validation_error
+from diz_portal.forms import DateInput, Form, ModelForm, apply_validation_error
 from funding.models import (
     Allocation,
     Award,
@@ -45,7 +45,7 @@ DATE_WIDGETS = {
 }
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(ModelForm):
     """A model form whose model's rules may name a field the form does not ask for (an award's
     bid, a claim's award): those messages go to the top of the form instead of raising ValueError,
     which is what Django's own ModelForm does with them."""
@@ -95,7 +95,7 @@ class OpportunityForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="Go or no go?",
         choices=[(GoDecision.GO, "Go: bid for it"), (GoDecision.NO_GO, "No go: do not bid")],
@@ -132,13 +132,15 @@ class BidForm(RulesForm):
             "total_cost",
             "internal_deadline",
             "funder_deadline",
+            "projects",
         ]
-        widgets = DATE_WIDGETS
+        widgets = DATE_WIDGETS | {"projects": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opportunity"].queryset = Opportunity.objects.select_related("funder").order_by("funder__name")
         self.fields["accountable_body"].queryset = organisations()
+        self.fields["projects"].queryset = self.fields["projects"].queryset.order_by("title")
 
 
 class SignOffForm(RulesForm):
@@ -153,7 +155,7 @@ class SignOffForm(RulesForm):
             field.required = True
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     stage = forms.ChoiceField(label="Move the bid to", widget=forms.RadioSelect)
     feedback = forms.CharField(
         label="Feedback",
@@ -195,7 +197,7 @@ class DocumentForm(RulesForm):
         fields = ["title", "kind"]
 
 
-class ReplaceDocumentForm(forms.Form):
+class ReplaceDocumentForm(Form):
     upload = forms.FileField(label="New version", help_text="The earlier versions are kept.")
 
 
@@ -264,7 +266,7 @@ class QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), options)
 
 
-class PipelineFilterForm(forms.Form):
+class PipelineFilterForm(Form):
     funder = forms.ModelChoiceField(
         queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder", widget=QuickSelect
     )

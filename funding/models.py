@@ -260,8 +260,15 @@ class Bid(models.Model):
         "feedback", blank=True, help_text="What the funder said about the outcome, or why the bid was withdrawn."
     )
     created_at = models.DateTimeField(default=timezone.now)
+    projects = models.ManyToManyField(
+        "strategy.Project",
+        blank=True,
+        related_name="bids",
+        verbose_name="linked projects",
+        help_text="The delivery plan's projects this bid would fund.",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[projects])
     objects = BidQuerySet.as_manager()
 
     class Meta:

@@ -87,16 +87,31 @@ BID_FIELDS = {
 }
 
 
-def create_bid(*, by, **fields) -> Bid:
+def create_bid(*, by, projects=None, **fields) -> Bid:
     unknown = set(fields) - BID_FIELDS
     if unknown:
         raise TypeError(f"Not set here: {', '.join(sorted(unknown))}")
-    return save_record(Bid(**fields), by=by)
+    with transaction.atomic():
+        bid = save_record(Bid(**fields), by=by)
+        if projects is not None:
+            _link_projects(bid, projects, by)
+    return bid
 
 
-def change_bid(*, bid: Bid, by, **changes) -> Bid:
-    """Change a bid's details. Its stage moves only through `move_bid`; sign-off through `sign_off`."""
-    return _change(bid, changes, by=by, allowed=BID_FIELDS)
+def change_bid(*, bid: Bid, by, projects=None, **changes) -> Bid:
+    """Change a bid's details and its linked projects. Its stage moves only through `move_bid`;
+    sign-off through `sign_off`."""
+    with transaction.atomic():
+        _change(bid, changes, by=by, allowed=BID_FIELDS)
+        if projects is not None:
+            _link_projects(bid, projects, by)
+    return bid
+
+
+def _link_projects(bid: Bid, projects, by) -> None:
+    """Link the delivery plan's projects; the change is a line in the bid's history."""
+    _as(bid, by)
+    bid.projects.set(projects)
 
 
 def sign_off(*, bid: Bid, officer: str, on: date, by) -> Bid:

@@ -22,6 +22,7 @@ from funding import figures, opendata, permissions
 from funding.forms import PipelineFilterForm
 from funding.models import OPEN_STAGES, ZERO, Allocation, Award, Bid, BidDocumentVersion, Stage
 from partners.permissions import is_programme_manager
+from strategy.models import Project
 
 # Funding pages show funding records and partners' (and people's) names: both topics key their cache.
 TOPICS = opendata.TOPICS
@@ -61,13 +62,18 @@ def _unavailable(error) -> HttpResponse:
 # --- Public ----------------------------------------------------------------------------------
 
 
-@public_page(*TOPICS)
+@public_page(*TOPICS, "strategy")
 def funding_secured(request):
     """Public: the published awards, what they fund, and the partners the money goes on to. The
     same for everyone: whole page for visitors, one shared fragment for the signed in."""
 
     def build():
-        awards = list(Award.objects.published().with_related().order_by("-awarded_on"))
+        public_projects = Prefetch(
+            "bid__projects", queryset=Project.objects.public().order_by("title"), to_attr="public_projects"
+        )
+        awards = list(
+            Award.objects.published().with_related().prefetch_related(public_projects).order_by("-awarded_on")
+        )
         allocations: dict[int, list] = {}
         for allocation in Allocation.objects.filter(award__in=awards).select_related("organisation"):
             allocations.setdefault(allocation.award_id, []).append(allocation)
@@ -75,7 +81,9 @@ def funding_secured(request):
         total = Award.objects.published().aggregate(total=Sum("amount"))["total"] or ZERO
         return {"rows": rows, "total": total}
 
-    awards_html = fragment(request, "funding-secured", "public", TOPICS, "funding/_secured_awards.html", build)
+    awards_html = fragment(
+        request, "funding-secured", "public", [*TOPICS, "strategy"], "funding/_secured_awards.html", build
+    )
     return render(request, "funding/secured.html", {"awards_html": awards_html})
 
 
@@ -94,6 +102,7 @@ def bid_detail(request, pk: int):
         return {
             "bid": bid,
             "contributions": bid.contributions.select_related("organisation"),
+            "projects": bid.projects.order_by("title"),
             "documents": documents,
             "award": Award.objects.filter(bid=bid).first(),
             "history": bid.history.select_related("history_user").order_by("-history_date")[:50],

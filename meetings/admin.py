@@ -50,8 +50,22 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 class PaperVersionInline(admin.TabularInline):
     model = PaperVersion
     extra = 0
-    readonly_fields = ["number", "original_name", "content_type", "size", "sha256", "page_count", "problem", "is_late"]
+    # Files arrive only through the upload pages, which check them by content and record the change.
+    readonly_fields = [
+        "number",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "page_count",
+        "problem",
+        "is_late",
+    ]
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Paper)
@@ -102,4 +116,16 @@ for model in (AgendaItem, Attendance, Erratum, ForwardPlanItem, AlsoPresent, Reg
     admin.site.register(model, SimpleHistoryAdmin if hasattr(model, "history") else admin.ModelAdmin)
 for model in (Supplement, MeetingChange, MemberMessage):
     admin.site.register(model)
-admin.site.register(CalendarToken)
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """A feed address is a credential: made by its owner's calendar page, revoked here."""
+
+    list_display = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

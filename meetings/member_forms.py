@@ -4,6 +4,7 @@ forms are in meetings/forms.py). Forms only read and check input: the use-cases 
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 
 from diz_portal.forms import DateInput, Form
 from meetings.models import VISIBILITY_RANK, ActionStatus, InterestCategory, Meeting, Purpose, Response, Visibility
@@ -80,7 +81,8 @@ class ResponseForm(Form):
         # Why no deputy can be sent, when none can: said instead of offering an empty list.
         self.no_possible_deputy = ""
         if seat.deputy_id:
-            self.fields["deputy"].help_text = f"Your usual deputy is {seat.deputy.name}."
+            # Help text may carry markup (the field component renders it as it is): build it escaped.
+            self.fields["deputy"].help_text = format_html("Your usual deputy is {}.", seat.deputy.name)
         elif not (others if others is not None else self.fields["deputy"].queryset.exists()):
             self.no_possible_deputy = (
                 f"You have no usual deputy and nobody else from {seat.organisation.name} uses the portal, so you "

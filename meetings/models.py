@@ -269,6 +269,9 @@ class Meeting(models.Model):
     def papers_are_late(self, now: datetime | None = None) -> bool:
         return bool(self.papers_due_at and (now or timezone.now()) > self.papers_due_at)
 
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or timezone.now())
+
 
 class AgendaItemQuerySet(models.QuerySet):
     def current(self):

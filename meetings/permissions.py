@@ -171,11 +171,20 @@ def get_item_for_user(user, pk: int) -> AgendaItem:
     return item
 
 
+def may_change_papers(user, item: AgendaItem) -> bool:
+    """Before the meeting ends: the item's presenters and the programme manager. Afterwards its
+    papers are the record of what the meeting had before it: only the programme manager changes
+    them (each change a new version, kept, with who made it)."""
+    if is_programme_manager(user):
+        return True
+    return is_presenter(user, item) and not item.meeting.has_ended()
+
+
 def get_item_for_upload(user, pk: int) -> AgendaItem:
     """Presenters (the named presenter or an officer of the presenting organisation) and the
     programme manager upload papers; nobody else learns the item exists."""
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__body"), pk=pk)
-    if not (is_programme_manager(user) or is_presenter(user, item)):
+    if not may_change_papers(user, item):
         raise Http404
     return item
 
@@ -229,7 +238,7 @@ def get_earlier_version_for_download(user, pk: int) -> PaperVersion:
 def get_paper_for_upload(user, pk: int) -> Paper:
     """Replacing a paper: the item's presenters and the programme manager, as for adding one."""
     paper = get_object_or_404(Paper.objects.select_related("item__meeting__body"), pk=pk)
-    if not (is_programme_manager(user) or is_presenter(user, paper.item)):
+    if not may_change_papers(user, paper.item):
         raise Http404
     return paper
 

@@ -635,7 +635,11 @@ def _add_version(*, paper: Paper, upload, by) -> PaperVersion:
     return version
 
 
-def _ensure_open_for_papers(item: AgendaItem) -> None:
+def _ensure_open_for_papers(item: AgendaItem, by) -> None:
+    # After the meeting its papers are the record: only the programme manager changes them
+    # (meetings.permissions.may_change_papers; who presents what is the views' business).
+    if Meeting.objects.get(pk=item.meeting_id).has_ended() and not is_programme_manager(by):
+        raise ValidationError("The meeting has taken place: only the programme manager can change its papers now.")
     if Meeting.objects.filter(pk=item.meeting_id, status=MeetingStatus.CANCELLED).exists():
         raise ValidationError("This meeting is cancelled: it takes no papers.")
     if AgendaItem.objects.filter(pk=item.pk, withdrawn_at__isnull=False).exists():
@@ -671,7 +675,7 @@ def add_paper(
         created_by=by,
         position=item.papers.count() + 1,
     )
-    _ensure_open_for_papers(item)
+    _ensure_open_for_papers(item, by)
     paper.full_clean()
     with transaction.atomic():
         _as(paper, by).save()
@@ -682,7 +686,7 @@ def add_paper(
 
 def replace_paper(*, paper: Paper, upload, by) -> PaperVersion:
     """A new version; the earlier ones are kept."""
-    _ensure_open_for_papers(paper.item)
+    _ensure_open_for_papers(paper.item, by)
     with transaction.atomic():
         version = _add_version(paper=paper, upload=upload, by=by)
         _after_paper_change(
@@ -787,6 +791,17 @@ def people_of(meeting: Meeting) -> tuple[list, dict[int, list]]:
         return seats, grouped
 
     return caching.cached_value(("people-of", meeting.pk, timezone.localdate()), ["partners", "meetings"], load)
+
+
+def colleagues_of(seat) -> list:
+    """The active people of the seat's organisation, who may come in the member's place."""
+    from diz_portal import caching
+
+    return caching.cached_value(
+        ("colleagues", seat.organisation_id),
+        ["partners"],
+        lambda: list(User.objects.filter(organisation_id=seat.organisation_id, is_active=True).order_by("name")),
+    )
 
 
 def members_of(meeting: Meeting):

@@ -101,8 +101,12 @@ def seat_for(meeting: Meeting, user):
     """The viewer's seat on the meeting's body on the day, or None (deputies have no seat)."""
     if not user.is_authenticated or meeting.body_id not in member_body_ids(user):
         return None
-    seats, _colleagues = services.people_of(meeting)
-    return next((seat for seat in seats if seat.person_id == user.pk), None)
+    # Kept per person (not the whole body's seats: unpickling every seat costs more than a query).
+    return caching.cached_value(
+        ("seat", meeting.pk, user.pk, timezone.localdate()),
+        ["partners", "meetings"],
+        lambda: services.members_of(meeting).filter(person=user).first(),
+    )
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -276,10 +280,7 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         )
         if response_form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
-            _seats, colleagues = services.people_of(meeting)
-            response_form = ResponseForm(
-                initial=initial, seat=seat, colleagues=colleagues.get(seat.organisation_id, [])
-            )
+            response_form = ResponseForm(initial=initial, seat=seat, colleagues=services.colleagues_of(seat))
     documents_html, documents_pending = _documents_html(request, meeting, audience=audience, is_manager=is_manager)
     context = {
         "meeting": meeting,
@@ -292,6 +293,8 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
         "is_manager": is_manager,
         "show_joining_link": can_see_joining_link(user, meeting, presenting=bool(presenting)),
         "presenting": presenting,
+        # After the meeting its papers are the programme manager's alone (permissions.may_change_papers).
+        "papers_open": is_manager or not meeting.has_ended(now),
         "seat": seat,
         "attendance": attendance,
         "declarations": declarations,

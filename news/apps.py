@@ -7,12 +7,17 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from diz_portal.caching import watch
+        from news import checks  # noqa: F401 -- registers the system checks
 
         # What public pages show: news, the pages' text, key facts and the newsletter's archive.
         # Subscribers and deliveries appear on no public page.
         for name in ["NewsItem", "Page", "KeyFact", "NewsletterIssue"]:
             watch(self.get_model(name), ["news"])
         _announce_strategy_and_funding_changes()
+
+        from diz_portal import search
+
+        search.connect_signals()  # the site search's index (news.SearchEntry) follows every change
 
 
 def _announce_strategy_and_funding_changes():

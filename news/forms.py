@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from diz_portal.forms import Form, ModelForm
 from diz_portal.spam import HumanCheckForm
 from news import services
 from news.models import MESSAGE_MAX_CHARS, NewsItem, NewsletterIssue, Page
@@ -40,7 +41,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class NewsItemForm(forms.ModelForm):
+class NewsItemForm(ModelForm):
     aims = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Strategic aims it is about"
     )
@@ -76,14 +77,14 @@ class NewsItemForm(forms.ModelForm):
         return image
 
 
-class PageForm(forms.ModelForm):
+class PageForm(ModelForm):
     class Meta:
         model = Page
         fields = ["title", "summary", "body"]
         help_texts = {"body": "Markdown: ## for a heading, **bold**, [a link](https://...), - for a list."}
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(ModelForm):
     class Meta:
         model = NewsletterIssue
         fields = ["subject", "slug", "body", "news_items"]
@@ -148,7 +149,7 @@ class ContactForm(HumanCheckForm):
     field_order = ["name", "email", "subject", "message"]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reply = forms.CharField(
         label="Your reply",
         max_length=MESSAGE_MAX_CHARS,

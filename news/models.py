@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -331,3 +332,26 @@ class ContactMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} (from {self.name})"
+
+
+# --- The site search's index -----------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """The full-text search vector of one searchable record (PostgreSQL only), kept fresh by
+    signals and rebuilt by `manage.py rebuild_search_index`. It says nothing about who may read the
+    record: diz_portal.search always filters the records themselves by the pages' rules, and uses
+    this table only to match and rank them quickly (a GIN index instead of computing every row's
+    vector on each search)."""
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_record")]
+        # The GIN index on `vector` is made by migration 0003 on PostgreSQL only (SQLite has none).
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

@@ -36,7 +36,9 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added
 
-        post_migrate.connect(ensure_programme_manager_group, sender=self)
+        # After every app's migration, not only this one's: the other apps' permissions are made by
+        # their own post_migrate, after this app's; the group must hold them on the first migrate.
+        post_migrate.connect(ensure_programme_manager_group, dispatch_uid="partners.programme_manager_group")
         authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
 
         from diz_portal.caching import watch

@@ -65,6 +65,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
 
+    # Who changed a person's record and how (the admin, the invitation flow); not their password
+    # hash, nor each sign-in's time.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -90,7 +94,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         password_set = self._password is not None and self.has_usable_password()
-        super().save(*args, **kwargs)
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            self.skip_history_when_saving = True  # a sign-in, not a change to the person
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
         if password_set:
             # Whatever route set it (invitation, password reset, the admin, a command), an open
             # invitation has nothing left to do and must not work as a second way in.

@@ -73,8 +73,14 @@ def _holds_manage_permission(user) -> bool:
 
 
 def is_partner_officer(user) -> bool:
-    """A signed-in person who works for a partner organisation that is still in the directory."""
-    return bool(getattr(user, "is_authenticated", False) and user.organisation_id)
+    """A signed-in person who works for an *active* partner: not a prospective or former one, nor
+    one archived. (The signed-in person is loaded with their organisation: partners.backends.)"""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return False
+    from partners.models import MembershipStatus
+
+    organisation = user.organisation
+    return not organisation.is_archived and organisation.membership_status == MembershipStatus.ACTIVE
 
 
 def needs_second_factor(user) -> bool:

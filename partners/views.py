@@ -200,6 +200,7 @@ def organisation_archive(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 @require_POST
 def organisation_restore(request, slug):
     organisation = get_organisation_for_management(request.user, slug)
@@ -234,6 +235,7 @@ def person_invite(request):
 
 
 @programme_manager_required
+@reauthentication_required
 @require_POST
 def person_resend_invitation(request, pk):
     person = get_person_for_management(request.user, pk)
@@ -263,6 +265,7 @@ def body_memberships(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_create(request, slug):
     body = get_body_for_management(request.user, slug)
     form = MembershipForm(request.POST or None, body=body)
@@ -278,6 +281,7 @@ def membership_create(request, slug):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_edit(request, pk):
     membership = get_membership_for_management(request.user, pk)
     form = MembershipForm(request.POST or None, instance=membership, body=membership.body)
@@ -308,6 +312,7 @@ def membership_end(request, pk):
 
 
 @programme_manager_required
+@reauthentication_required
 def membership_replace(request, pk):
     membership = get_membership_for_management(request.user, pk)
     form = ChangeRepresentativeForm(request.POST or None, membership=membership)

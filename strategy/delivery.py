@@ -91,7 +91,12 @@ def milestones_outside(project: Project, start: date | None, end: date | None) -
 
 
 def save_project(
-    *, project: Project, by, partners: list[tuple[Organisation, str]] | None = None, move_milestones: bool = False
+    *,
+    project: Project,
+    by,
+    partners: list[tuple[Organisation, str]] | None = None,
+    approved_by=None,
+    move_milestones: bool = False,
 ) -> Project:
     """Create or change a project. Refuses (nothing written): amber or red without a reason, a lead
     organisation that is not an active partner, a negative budget or spend, an end before the
@@ -112,6 +117,8 @@ def save_project(
         )
     with transaction.atomic():
         _as(project, by).save()
+        if approved_by is not None:
+            project.approved_by.set(approved_by)
         for milestone in outside:
             milestone.due_date = min(
                 max(milestone.due_date, project.start_date or date.min), project.end_date or date.max

@@ -51,6 +51,13 @@ class WorkstreamForm(ModelForm):
 
 class ProjectForm(ModelForm):
     lead_person = PersonChoiceField(queryset=User.objects.none(), required=False)
+    approved_by = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        label="Decisions that approved it",
+        help_text="Hold Ctrl (or Cmd) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     move_milestones = forms.BooleanField(
         label="Move milestones that fall outside new dates to the nearest new date", required=False
     )
@@ -88,6 +95,32 @@ class ProjectForm(ModelForm):
         self.fields["lead_person"].queryset = people()
         self.fields["stage"].choices = Stage.choices
         self.fields["rag"].choices = Rag.choices
+        self.fields["approved_by"].choices = decision_choices()
+        if self.instance.pk:
+            self.initial.setdefault("approved_by", [d.pk for d in self.instance.approved_by.all()])
+
+    def clean_approved_by(self):
+        from meetings.models import Decision
+
+        return list(Decision.objects.filter(pk__in=self.cleaned_data["approved_by"]))
+
+
+def decision_choices() -> list[tuple[int, str]]:
+    """Every decision, newest first, kept until a meeting's records change (the planning page is
+    opened often; the decisions change only when minutes are written)."""
+    from diz_portal import caching
+    from meetings.models import Decision
+
+    return caching.cached_value(
+        "strategy-decision-choices",
+        ["meetings"],
+        lambda: [
+            (pk, f"{reference}: {text[:80]}")
+            for pk, reference, text in Decision.objects.order_by("-meeting__starts_at", "-pk").values_list(
+                "pk", "reference", "text"
+            )
+        ],
+    )
 
 
 class PartnerRoleForm(Form):

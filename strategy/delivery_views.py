@@ -10,6 +10,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,6 +24,7 @@ from diz_portal import caching
 from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus
+from meetings.permissions import decisions_visible_to
 from partners.models import Partnership
 from partners.permissions import programme_manager_required
 from strategy import delivery, documents
@@ -49,6 +51,7 @@ from strategy.models import (
     ProjectPartner,
     Rag,
     Risk,
+    Score,
     Stage,
     Workstream,
     financial_year,
@@ -101,7 +104,7 @@ def project_list(request):
     )
 
 
-@public_page("strategy", "partners")
+@public_page("strategy", "partners", "meetings")
 def project_detail(request, slug):
     project = get_project_for_user(request.user, slug)
     partner_view = is_partner(request.user)
@@ -116,6 +119,8 @@ def project_detail(request, slug):
                 project.updates.select_related("posted_by").prefetch_related("milestones_met", "milestones_slipped")
             ),
             "partner_view": partner_view,
+            # Only decisions the public may read (minutes approved, public items), whoever looks.
+            "decisions": list(decisions_visible_to(AnonymousUser()).filter(approved_projects=project)),
         }
 
     # What every viewer of an audience sees alike (the summary, milestones and the progress trail)
@@ -124,7 +129,7 @@ def project_detail(request, slug):
         request,
         "project-body",
         (project.pk, partner_view),
-        ["strategy", "partners"],
+        ["strategy", "partners", "meetings"],  # the decisions that approved it are the meetings
         "strategy/projects/_body.html",
         build,
     )
@@ -358,6 +363,9 @@ def idea_detail(request, pk):
             "promote_form": PromoteForm() if is_programme_manager(request.user) and idea.status == "proposed" else None,
             "project": getattr(idea, "promoted_project", None),
             "changes": idea.history.select_related("history_user").order_by("-history_date")[:20],
+            "score_changes": Score.history.filter(idea_id=idea.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:30],
         },
     )
 
@@ -510,7 +518,10 @@ def project_edit(request, slug=None):
     if request.method == "POST" and form.is_valid():
         try:
             project = delivery.save_project(
-                project=form.instance, move_milestones=form.cleaned_data["move_milestones"], by=request.user
+                project=form.instance,
+                approved_by=form.cleaned_data["approved_by"],
+                move_milestones=form.cleaned_data["move_milestones"],
+                by=request.user,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -522,8 +533,6 @@ def project_edit(request, slug=None):
         context |= {
             "milestones": list(project.milestones.all()),
             "roles": list(project.partner_roles.select_related("organisation")),
-            "milestone_form": MilestoneForm(),
-            "role_form": PartnerRoleForm(),
         }
     return render(request, "strategy/manage/project_form.html", context)
 
@@ -567,22 +576,17 @@ def milestone_edit(request, pk):
 
 
 @programme_manager_required
-@require_POST
 def project_partner_add(request, slug):
     project = get_project_for_management(request.user, slug)
-    form = PartnerRoleForm(request.POST)
-    if form.is_valid():
+    form = PartnerRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["organisation"]
         roles = [(r.organisation, r.role) for r in project.partner_roles.select_related("organisation")]
-        roles = [(o, r) for o, r in roles if o.pk != form.cleaned_data["organisation"].pk]
-        delivery.save_project(
-            project=project,
-            partners=[*roles, (form.cleaned_data["organisation"], form.cleaned_data["role"])],
-            by=request.user,
-        )
-        messages.success(request, f"{form.cleaned_data['organisation'].name} is a partner in the project.")
-    else:
-        messages.error(request, "Choose a partner and say what its role is.")
-    return redirect("manage_strategy:project_edit", slug=project.slug)
+        roles = [(o, r) for o, r in roles if o.pk != chosen.pk]
+        delivery.save_project(project=project, partners=[*roles, (chosen, form.cleaned_data["role"])], by=request.user)
+        messages.success(request, f"{chosen.name} is a partner in the project.")
+        return redirect("manage_strategy:project_edit", slug=project.slug)
+    return render(request, "strategy/manage/partner_form.html", {"form": form, "project": project})
 
 
 @programme_manager_required

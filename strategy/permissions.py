@@ -53,7 +53,7 @@ def represented_organisation_ids(user) -> set[int]:
     if cached is None:
         seats = Membership.objects.current().filter(Q(person=user) | Q(deputy=user))
         cached = set(seats.values_list("organisation_id", flat=True))
-        if user.organisation_id:
+        if is_partner_officer(user):  # an active partner's officer; not an archived or former one's
             cached.add(user.organisation_id)
         user._diz_represented_org_ids = cached
     return cached

@@ -570,3 +570,24 @@ def test_rendering_never_opens_a_network_connection(monkeypatch):
     assert attempts == []
     assert "Offline" in page.extract_text()
     assert len(page.images) == 0
+
+
+def test_building_leaves_the_cycle_collector_as_it_found_it(papers):
+    """Builds pause Python's cycle collector (a third of a pack's CPU time) and must restore it."""
+    import gc
+
+    sections = [
+        Section(title="Cover", key="cover", html=cover_sheet("Cover")),
+        Section(title="A", key="a", pdf=papers["a"]),
+    ]
+    build_pack(title="Pack", sections=sections)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_pack(title="Pack", sections=sections)
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):
+        build_pack(title="Pack", sections=[])
+    assert gc.isenabled()  # restored when a build raises, too

@@ -193,3 +193,30 @@ def test_signed_in_search_is_not_cached_for_others(client, world):
     client.logout()
     html = client.get(reverse("search"), {"q": "fibre"}).content.decode()
     assert "restricted" not in html.split("<main", 1)[1]
+
+
+def test_the_index_follows_edits_and_deletions_and_rebuilds_after_bulk_writes(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the index is PostgreSQL's")
+    from django.contrib.auth.models import AnonymousUser
+
+    from news.models import NewsItem, SearchEntry
+
+    item = news_item("indexed", title="Broadband", body="Words.")
+    assert kinds(search.search("broadband", AnonymousUser()))["news"] == ["Broadband"]
+    item.title = "Gigabit"
+    item.save()
+    assert "news" not in kinds(search.search("broadband", AnonymousUser()))
+    assert kinds(search.search("gigabit", AnonymousUser()))["news"] == ["Gigabit"]
+    item.delete()
+    assert not SearchEntry.objects.filter(kind="news").exists()
+    NewsItem.objects.bulk_create(
+        [
+            NewsItem(
+                slug="bulk", title="Bulk fibre", summary="s", body="b", status="published", published_at=timezone.now()
+            )
+        ]
+    )
+    assert "news" not in kinds(search.search("fibre", AnonymousUser()))  # no signal for bulk writes
+    search.rebuild_index()
+    assert kinds(search.search("fibre", AnonymousUser()))["news"] == ["Bulk fibre"]

@@ -103,6 +103,12 @@ PAGES = [
     ),
     Target("project-new", "alice", lambda w: "/manage/strategy/projects/new/", "Add a project"),
     Target("milestone-edit", "alice", lambda w: f"/manage/strategy/milestones/{w['milestone'].pk}/edit/", "Survey"),
+    Target(
+        "partner-add",
+        "alice",
+        lambda w: f"/manage/strategy/projects/{w['project'].slug}/partners/add/",
+        "Add a partner",
+    ),
     Target("weights", "alice", lambda w: "/manage/strategy/ideas/weights/", "Weights"),
 ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from funding import services
 from funding.models import Funder, GoDecision, Opportunity, Stage
+from strategy.models import Project, Workstream
 from tests.browser.conftest import PASSWORD, login, submit_form_with
 from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import ALICE_TOTP_SECRET
@@ -64,6 +65,10 @@ def world(cast, harlow, broxbourne, alice):
     )
     services.add_report(award=award, title="Monitoring return", due_on=today + timedelta(days=30), by=alice)
     services.change_award(award=award, is_published=True, by=alice)
+    workstream = Workstream.objects.create(title="Connectivity", slug="connectivity", aim=1, lead_organisation=harlow)
+    Project.objects.create(
+        title="Gigabit public buildings", slug="gigabit", workstream=workstream, lead_organisation=harlow
+    )
     open_bid = services.create_bid(
         title="Digital skills bootcamps", opportunity=opportunity, accountable_body=harlow, by=alice
     )
@@ -95,6 +100,10 @@ def test_the_programme_managers_pages_and_forms_with_errors_are_accessible(page,
     login(page, live_server, world["cast"]["alice"].email, PASSWORD, totp_secret=ALICE_TOTP_SECRET)
     check(page, live_server, "/manage/funding/", "Funding")
     check(page, live_server, world["bid"].get_absolute_url(), "Full fibre for west Essex")
+    check(page, live_server, f"/manage/funding/bids/{world['open_bid'].pk}/", "Change the bid")
+    page.locator("input[name=projects]").first.check()
+    submit_form_with(page, "projects")
+    assert "Gigabit public buildings" in page.locator("main").inner_text()
     check(page, live_server, f"/manage/funding/bids/{world['open_bid'].pk}/move/", "Move the bid")
     page.locator("input[name=stage][value=submitted]").check()
     submit_form_with(page, "stage")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from funding import demo as funding_demo
 from funding.models import Allocation, Award, Bid, Claim, Contribution, Stage
 from partners import demo as partners_demo
+from strategy import demo as strategy_demo
 
 COUNTED = [Bid, Award, Claim, Allocation, Contribution]
 
@@ -18,6 +19,7 @@ COUNTED = [Bid, Award, Claim, Allocation, Contribution]
 @pytest.fixture
 def demo(db):
     partners_demo.load()
+    strategy_demo.load()
     funding_demo.load()
     return {model: model.objects.count() for model in COUNTED}
 
@@ -52,3 +54,9 @@ def test_the_demo_award_is_in_the_open_data_and_on_the_public_page(client, demo)
     page = client.get(reverse("funding:secured")).content.decode()
     assert "Local Full Fibre Networks" in page and "Broxbourne Borough Council" in page
     assert "Living Smart at Home" not in page  # unsuccessful bids are not public
+
+
+def test_demo_bids_fund_the_delivery_plans_projects(client, demo):
+    bid = Bid.objects.get(title__startswith="Local Full Fibre Networks")
+    assert list(bid.projects.values_list("slug", flat=True)) == ["local-full-fibre-network"]
+    assert "Local Full Fibre Network programme" in client.get(reverse("funding:secured")).content.decode()

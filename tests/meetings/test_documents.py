@@ -113,6 +113,10 @@ def test_every_document_is_a_tagged_pdf_with_its_language_and_title(last_and_nex
     assert pages_read == list(range(len(reader.pages)))  # every page, in order
     assert reader.metadata.title.startswith(documents.DOCUMENT_NAMES[kind.split(":")[0]])
     assert "Board meeting" in reader.metadata.title
+    # Only what the portal makes wholly claims PDF/UA: a pack binds papers it cannot vouch for.
+    xmp = reader.trailer["/Root"].get("/Metadata")
+    claims_ua = xmp is not None and b"pdfuaid" in xmp.get_object().get_data()
+    assert claims_ua is (kind.split(":")[0] not in ("pack", "supplement"))
 
 
 # --- Papers' own bookmarks ----------------------------------------------------------------------

@@ -42,3 +42,57 @@ def test_home_shows_funding_secured_from_published_awards_only(client, award, al
 def test_home_has_no_strategy_or_funding_panel_before_there_is_any(client, db):
     html = client.get("/").content.decode()
     assert 'id="strategy-heading"' not in html and 'id="funding-heading"' not in html
+
+
+@pytest.fixture
+def projects(db, alice, harlow):
+    from strategy import delivery
+    from strategy.models import Project, Workstream
+
+    workstream = delivery.save_workstream(
+        workstream=Workstream(title="Connectivity", aim=1, lead_organisation=harlow, lead_person=alice), by=alice
+    )
+    made = {}
+    for title, stage, visibility in [
+        ("Town Centre Wi-Fi", "experimentation", "public"),
+        ("Common Asset Register", "experimentation", "public"),
+        ("Living Smart At Home", "scaling", "public"),
+        ("Member enquiries pilot", "assessment", "partners"),
+        ("Old project", "closed", "public"),
+    ]:
+        made[title] = delivery.save_project(
+            project=Project(
+                title=title,
+                summary=f"{title} summary",
+                workstream=workstream,
+                lead_organisation=harlow,
+                stage=stage,
+                visibility=visibility,
+            ),
+            by=alice,
+        )
+    return made
+
+
+def test_home_counts_public_live_projects_by_stage(client, projects):
+    text = panel(client.get("/").content.decode(), "projects-heading")
+    assert re.findall(r'stage=(\w+)">([^<]+)</a></dt><dd class="govuk-summary-list__value">(\d+)<', text) == [
+        ("experimentation", "Experimentation (pilot)", "2"),
+        ("scaling", "Scaling", "1"),
+    ]  # the partners-only project and the closed one are not counted
+
+
+def test_the_sitemap_and_search_show_public_projects_only(client, projects, bob):
+    from diz_portal import search
+
+    xml = client.get("/sitemap.xml").content.decode()
+    assert projects["Town Centre Wi-Fi"].get_absolute_url() in xml
+    assert projects["Member enquiries pilot"].get_absolute_url() not in xml
+    from django.contrib.auth.models import AnonymousUser
+
+    public = [
+        r.title for g in search.search("pilot summary", AnonymousUser()) if g["key"] == "projects" for r in g["results"]
+    ]
+    assert "Member enquiries pilot" not in public
+    partner = [r.title for g in search.search("pilot", bob) if g["key"] == "projects" for r in g["results"]]
+    assert partner == ["Member enquiries pilot"]

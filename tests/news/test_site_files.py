@@ -91,7 +91,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, ali
     paths = sitemap_paths(client)
     for name in ["home", "news:about", "news:list", "news:newsletter", "news:privacy", "partners:directory",
                  "partners:bodies", "meetings:list", "meetings:decisions", "meetings:seminars", "accessibility",
-                 "funding:secured"]:  # fmt: skip
+                 "funding:secured", "projects:list"]:  # fmt: skip
         assert reverse(name) in paths, name
     for page in [live, sent, published, seminar, harlow, board]:
         assert page.get_absolute_url() in paths, page
@@ -103,3 +103,14 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, ali
     for path in paths:
         assert client.get(path).status_code == 200, path
         assert not any(path.startswith(prefix) for prefix in disallowed), path
+
+
+@pytest.mark.parametrize(
+    ("value", "check_id"),
+    [("not a date", "news.E001"), ("2020-01-01", "news.W001"), ("2099-01-01", "news.W002"), ("", None)],
+)
+def test_a_system_check_catches_a_stale_far_or_unreadable_expiry(settings, value, check_id):
+    from news.checks import security_txt_expiry
+
+    settings.SECURITY_TXT_EXPIRES = value
+    assert [m.id for m in security_txt_expiry()] == ([check_id] if check_id else [])

@@ -58,7 +58,7 @@ ROWS = {
     "manage_strategy:project_new": (None, pm_only()),
     "manage_strategy:project_edit": (lambda w: {"slug": w["partners_project"].slug}, pm_only()),
     "manage_strategy:milestone_add": (lambda w: {"slug": w["public_project"].slug}, pm_only()),
-    "manage_strategy:project_partner_add": (lambda w: {"slug": w["public_project"].slug}, pm_only(405)),
+    "manage_strategy:project_partner_add": (lambda w: {"slug": w["public_project"].slug}, pm_only()),
     "manage_strategy:milestone_edit": (lambda w: {"pk": w["milestone"].pk}, pm_only()),
     "manage_strategy:weights": (None, pm_only()),
 }

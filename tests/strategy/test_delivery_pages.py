@@ -238,3 +238,26 @@ def test_the_projects_open_data_has_stable_ids_and_no_personal_data(client, proj
     assert "Bob" not in json.dumps(data) and "@" not in json.dumps(data)
     rows = list(csv.DictReader(io.StringIO(client.get(reverse("projects:projects_csv")).content.decode())))
     assert [row["title"] for row in rows] == ["Town Centre Wi-Fi"]
+
+
+def test_a_project_shows_the_public_decisions_that_approved_it_and_never_a_restricted_one(
+    client, project, alice, board
+):
+
+    from meetings import services as meetings_services
+    from tests.meetings.conftest import a_meeting
+
+    held = a_meeting(board, alice, days=-30)
+    public_item = meetings_services.add_item(meeting=held, title="Wi-Fi pilot", by=alice)
+    secret_item = meetings_services.add_item(
+        meeting=held, title="Wi-Fi prices", visibility="restricted", restriction_reason="Commercial", by=alice
+    )
+    approved = meetings_services.record_decision(item=public_item, text="The pilot goes ahead.", by=alice)
+    secret = meetings_services.record_decision(item=secret_item, text="The price is agreed.", by=alice)
+    later = a_meeting(board, alice, days=-2)
+    meetings_services.save_minute(item=held.items.first(), text="Noted.", by=alice)
+    meetings_services.approve_minutes(meeting=held, at_meeting=later, by=alice, today=later.local_date)
+    delivery.save_project(project=project, approved_by=[approved, secret], by=alice)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert approved.reference in page and "The pilot goes ahead." in page
+    assert "The price is agreed." not in page

@@ -103,6 +103,7 @@ MANAGER = [
     ("manage_strategy:project_new", lambda w: {}),
     ("manage_strategy:project_edit", lambda w: {"slug": w["project"].slug}),
     ("manage_strategy:milestone_add", lambda w: {"slug": w["project"].slug}),
+    ("manage_strategy:project_partner_add", lambda w: {"slug": w["project"].slug}),
     ("manage_strategy:milestone_edit", lambda w: {"pk": w["milestone"].pk}),
     ("manage_strategy:weights", lambda w: {}),
 ]

@@ -22,7 +22,7 @@ from django.urls import reverse
 from partners.models import User
 from partners.permissions import holds_manager_role
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "partners.backends.ModelBackend"
 
 
 def sign_in_through_pages(user: User, password: str, totp_secret: str | None) -> str:

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
@@ -22,3 +23,4 @@ class Command(BaseCommand):
             import_string(path)(stdout=self.stdout)
         # Some demo rows are written without signals (dates set with update()): forget every page.
         caching.bump_all()
+        call_command("rebuild_search_index", stdout=self.stdout)  # demo rows written in bulk, too

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -188,6 +189,7 @@ class Command(BaseCommand):
             if scale == 0:
                 return
             counts = self.create(scale)
+        call_command("rebuild_search_index", stdout=self.stdout)  # bulk rows skip the index's signals
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created at scale {scale}: {counts['organisations']} organisations, {counts['bodies']} governing "
