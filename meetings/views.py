@@ -182,7 +182,8 @@ def agenda_for_audience(meeting: Meeting, audience: str, *, agenda_visible: bool
     }
 
 
-MEETING_TOPICS = ("partners", "meetings")
+# "strategy": an item about the strategy or a project shows its status (strategy_tags).
+MEETING_TOPICS = ("partners", "meetings", "strategy")
 DOCUMENT_TOPICS = ("meetings", "documents")
 
 

@@ -60,16 +60,17 @@ def _reports_html(request, body) -> str:
 
 
 def _form_html(request, form) -> str:
-    """The request form; the blank one is the same for everyone on a given day (its periods run
-    from the partnership's start to today)."""
+    """The request form. The blank one (`form` None) is the same for everyone on a given day (its
+    periods run from the partnership's start to today), so it is made only when not kept; a form
+    with the person's rejected input is never shared."""
     return caching.fragment(
         request,
         "report-form",
         timezone.localdate(),
         ["meetings", "partners"],
         "reports/_request_form.html",
-        lambda: {"form": form},
-        share=not form.is_bound,
+        lambda: {"form": form or ReportRequestForm()},
+        share=form is None,
     )
 
 
@@ -97,8 +98,8 @@ def _reports_of(body) -> dict:
 @login_required
 def body_reports(request, slug):
     body = get_body_for_reports(request.user, slug)
-    form = ReportRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ReportRequestForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
         try:
             report = services.request_report(
                 kind=form.cleaned_data["kind"], body=body, period=form.cleaned_data["period"], by=request.user
@@ -114,7 +115,7 @@ def body_reports(request, slug):
         "reports": _reports_html(request, body),
         "form_html": _form_html(request, form),
     }
-    return render(request, "reports/body.html", context, status=400 if form.errors else 200)
+    return render(request, "reports/body.html", context, status=400 if form is not None else 200)
 
 
 @never_cache

@@ -22,6 +22,7 @@ from partners.models import Organisation
 from strategy.models import (
     CRITERIA,
     CRITERIA_NAMES,
+    AgendaLink,
     CriteriaWeights,
     Idea,
     IdeaStatus,
@@ -485,3 +486,47 @@ def propose_launch_milestone(*, strategy, by=None) -> Milestone | None:
 
 def criteria_labels() -> list[tuple[str, str, str]]:
     return CRITERIA
+
+
+# --- Agenda items about the strategy or a project --------------------------------------------
+
+
+def link_agenda_item(*, item, version=None, project=None, by) -> AgendaLink:
+    """Say that an agenda item is about a strategy version or a project (one link per item: linking
+    again replaces it)."""
+    _manager_only(by)
+    link = AgendaLink.objects.filter(item=item).first() or AgendaLink(item=item)
+    link.version, link.project = version, project
+    link.full_clean(exclude=["item"])
+    _as(link, by).save()
+    return link
+
+
+def link_status(link: AgendaLink, when) -> list[str]:
+    """What the meeting's page and pack say about a linked item, as things stood at `when` (the
+    agenda's publication, or now for a draft). A public item says nothing of a partners-only
+    project or a version that was not yet public: whoever reads the item may read this."""
+    from strategy.models import PUBLIC_VERSION_STATUSES
+    from strategy.services import adoption_as_of
+
+    lines = []
+    public_item = link.item.visibility == "public"
+    version_was_public = False
+    if link.version_id:
+        then = (
+            link.version.history.as_of(when) if link.version.history.filter(history_date__lte=when).exists() else None
+        )
+        version_was_public = then is not None and then.status in PUBLIC_VERSION_STATUSES
+    if link.version_id and (version_was_public or not public_item):
+        state = adoption_as_of(link.version.strategy, when)
+        lines.append(f"{link.version.strategy.title}, version {link.version.label}: {state.headline}.")
+    if link.project_id and (link.project.is_public or not public_item):
+        project = link.project.history.as_of(when)
+        update = link.project.updates.filter(posted_at__lte=when).order_by("-period_start", "-posted_at").first()
+        line = f"{project.title}: {project.get_stage_display()}, RAG {project.get_rag_display().lower()}"
+        if project.rag_reason:
+            line += f" ({project.rag_reason})"
+        if update:
+            line += f". Latest update, {update.period_label}: {update.narrative}"
+        lines.append(line + ("" if line.endswith(".") else "."))
+    return lines

@@ -261,3 +261,28 @@ class ProjectFilterForm(Form):
         self.fields["aim"].choices = [("", "Any aim"), *[(int(n), f"{n}. {t[:60]}") for n, t in aim_choices()]]
         self.fields["stage"].choices = [("", "Any stage"), *Stage.choices]
         self.fields["district"].queryset = Organisation.objects.listed().filter(org_type="district_council")
+
+
+class AgendaLinkForm(Form):
+    item = forms.ModelChoiceField(
+        queryset=None,
+        label="Agenda item",
+        empty_label="Choose an item",
+        help_text="Items of meetings to come.",
+        error_messages={"required": "Choose the agenda item."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from meetings.models import AgendaItem
+
+        self.fields["item"].queryset = (
+            AgendaItem.objects.filter(meeting__ends_at__gte=timezone.now(), standing_kind="")
+            .select_related("meeting__body")
+            .order_by("meeting__starts_at", "number", "suffix")
+        )
+        self.fields["item"].label_from_instance = lambda i: (
+            f"{i.meeting.body.name}, {timezone.localtime(i.meeting.starts_at):%-d %B %Y}: {i.label}. {i.title}"
+        )

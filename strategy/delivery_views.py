@@ -29,6 +29,7 @@ from partners.models import Partnership
 from partners.permissions import programme_manager_required
 from strategy import delivery, documents
 from strategy.delivery_forms import (
+    AgendaLinkForm,
     IdeaForm,
     MilestoneChangeForm,
     MilestoneForm,
@@ -140,6 +141,10 @@ def project_detail(request, slug):
         "can_update": can_update_project(request.user, project),
         "is_pm": is_programme_manager(request.user),
     }
+    from funding.permissions import can_see_pipeline
+
+    if can_see_pipeline(request.user):  # the funding pipeline is for members and the programme manager
+        context["bids"] = list(project.bids.with_related().order_by("-created_at"))
     if partner_view:
         context["risks"] = list(project.risks.select_related("owner"))
         context["changes"] = list(project.history.select_related("history_user").order_by("-history_date")[:30])
@@ -598,3 +603,28 @@ def weights(request):
         messages.success(request, "The weights are saved: the ranking uses them now.")
         return redirect("projects:ideas")
     return render(request, "strategy/manage/weights.html", {"form": form})
+
+
+@programme_manager_required
+def agenda_link(request):
+    """Put a strategy version (?version=<pk>) or a project (?project=<slug>) on an agenda item."""
+    from strategy.permissions import get_version_for_management
+
+    version = project = None
+    if request.GET.get("version", "").isdigit():
+        version = get_version_for_management(request.user, int(request.GET["version"]))
+    elif request.GET.get("project"):
+        project = get_project_for_management(request.user, request.GET["project"])
+    else:
+        raise Http404
+    form = AgendaLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delivery.link_agenda_item(item=form.cleaned_data["item"], version=version, project=project, by=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error, default_field="item")
+        else:
+            item = form.cleaned_data["item"]
+            messages.success(request, f"Item {item.label} of the meeting now shows its status.")
+            return redirect(item.meeting.get_absolute_url())
+    return render(request, "strategy/manage/agenda_link.html", {"form": form, "version": version, "project": project})

@@ -22,4 +22,5 @@ urlpatterns = [
     path("projects/<slug:slug>/partners/add/", delivery_views.project_partner_add, name="project_partner_add"),
     path("milestones/<int:pk>/edit/", delivery_views.milestone_edit, name="milestone_edit"),
     path("ideas/weights/", delivery_views.weights, name="weights"),
+    path("agenda-links/new/", delivery_views.agenda_link, name="agenda_link"),
 ]

@@ -792,3 +792,26 @@ class CriteriaWeights(models.Model):
 
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in CRITERIA_NAMES}
+
+
+# --- Links from meetings' agendas ------------------------------------------------------------
+
+
+class AgendaLink(models.Model):
+    """An agenda item that is about the strategy (a version) or a project: the meeting's page and
+    pack show the adoption status or the project's RAG and latest update as they stood when the
+    agenda was published (from the records' history)."""
+
+    item = models.OneToOneField("meetings.AgendaItem", on_delete=models.CASCADE, related_name="strategy_link")
+    version = models.ForeignKey(StrategyVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_links")
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.item}: {self.version or self.project}"
+
+    def clean(self):
+        super().clean()
+        if not self.version_id and not self.project_id:
+            raise ValidationError("Choose the strategy version or the project the item is about.")

@@ -302,16 +302,32 @@ def endorsement_target(versions: list[StrategyVersion]) -> StrategyVersion | Non
 def adoption(strategy: Strategy, *, statuses: set[str] | None = None) -> Adoption:
     """Where every partner stands, in two queries whatever the number of partners. `statuses`
     limits which versions' rows the viewer sees (the public sees rows of public versions only)."""
-    versions = sorted(strategy.versions.all(), key=lambda v: v.sort_key)
+    rows = Endorsement.objects.filter(version__strategy=strategy).select_related("organisation")
+    if statuses is not None:
+        rows = rows.filter(version__status__in=statuses)
+    return _adoption_from(strategy, list(strategy.versions.all()), rows)
+
+
+def adoption_as_of(strategy: Strategy, when) -> Adoption:
+    """Where every partner stood at `when`, from the records' history (what a meeting's published
+    agenda showed, however things moved on since). Public versions' rows only, as on /strategy/."""
+    versions = list(StrategyVersion.history.as_of(when).filter(strategy_id=strategy.pk))
+    public = [v.pk for v in versions if v.status in PUBLIC_VERSION_STATUSES]
+    rows = list(Endorsement.history.as_of(when).filter(version_id__in=public))
+    organisations = Organisation.objects.in_bulk({row.organisation_id for row in rows})
+    for row in rows:
+        row.organisation = organisations[row.organisation_id]
+    return _adoption_from(strategy, versions, rows)
+
+
+def _adoption_from(strategy: Strategy, versions: list[StrategyVersion], rows) -> Adoption:
+    versions = sorted(versions, key=lambda v: v.sort_key)
     by_pk = {v.pk: v for v in versions}
     current = next((v for v in reversed(versions) if v.status == VersionStatus.FINAL), None)
     target = endorsement_target(versions)
     counting = {
         v.pk for v in versions if v.status in PUBLIC_VERSION_STATUSES and target and v.sort_key >= target.sort_key
     }
-    rows = Endorsement.objects.filter(version__strategy=strategy).select_related("organisation")
-    if statuses is not None:
-        rows = rows.filter(version__status__in=statuses)
     grouped: dict[int, list[Endorsement]] = {}
     for row in rows:
         row.version = by_pk[row.version_id]

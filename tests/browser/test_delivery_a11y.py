@@ -109,6 +109,12 @@ PAGES = [
         lambda w: f"/manage/strategy/projects/{w['project'].slug}/partners/add/",
         "Add a partner",
     ),
+    Target(
+        "agenda-link",
+        "alice",
+        lambda w: f"/manage/strategy/agenda-links/new/?project={w['project'].slug}",
+        "Put it on an agenda",
+    ),
     Target("weights", "alice", lambda w: "/manage/strategy/ideas/weights/", "Weights"),
 ]
 

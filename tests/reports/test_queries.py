@@ -62,7 +62,7 @@ def grow(world, board, steering_group, endorsements):
 @pytest.mark.parametrize(
     ("who", "name", "bound"),
     [
-        ("alice", "manage:index", 26),
+        ("alice", "manage:index", 32),
         ("carol", "partners:dashboard", 22),
         ("bob", "partners:dashboard", 22),
     ],  # funding: 4 of alice's

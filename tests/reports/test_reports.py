@@ -195,3 +195,16 @@ def test_a_report_that_failed_to_build_is_on_the_managers_dashboard(client, worl
     html = client.get(reverse("manage:index")).content.decode()
     assert "Quarterly highlight report, Board" in html and "ValueError: the template broke" in html
     assert reverse("reports:body", args=[board.slug]) in html
+
+
+def test_the_admin_shows_a_report_and_who_asked_for_it_without_offering_to_add_one(client, world, board):
+    period = this_quarter()
+    report = Report.objects.create(kind="highlight", body=board, period_start=period.start, period_end=period.end)
+    ReportRequest.objects.create(report=report, requested_by=world["carol"])
+    alice = world["alice"]
+    alice.is_superuser = True  # every admin permission: the admin's own rule is what is tested
+    alice.save(update_fields=["is_superuser"])
+    sign_in(client, alice)
+    page = client.get(reverse("admin:reports_report_change", args=[report.pk])).content.decode()
+    assert "Carol Clark" in page
+    assert client.get(reverse("admin:reports_report_add")).status_code == 403

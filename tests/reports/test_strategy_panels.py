@@ -99,3 +99,47 @@ def test_the_endorsement_status_report_lists_every_partner(
     assert "Endorsement status report" in text and "Contents" in text
     assert "Harlow District Council Scheduled Cabinet" in text
     assert "Broxbourne Borough Council Endorsed" in text
+
+
+def test_projects_at_red_or_without_an_update_need_the_managers_attention(
+    client, world, harlow, board, django_capture_on_commit_callbacks
+):
+    from strategy import delivery
+    from strategy.models import Project, Workstream
+
+    alice = world["alice"]
+    workstream = delivery.save_workstream(
+        workstream=Workstream(title="Connectivity", aim=1, lead_organisation=harlow), by=alice
+    )
+    project = delivery.save_project(
+        project=Project(
+            title="Full fibre for west Essex",
+            workstream=workstream,
+            lead_organisation=harlow,
+            stage="scaling",
+            rag="red",
+            rag_reason="The contractor has stopped work.",
+        ),
+        by=alice,
+    )
+    sign_in(client, alice)
+    html = page(client, reverse("manage:index"))
+    assert project.get_absolute_url() in html
+    assert "The contractor has stopped work." in html and "no update yet" in html
+    assert "Live projects by stage and RAG" in html
+    assert "The delivery plan (workstreams, projects, milestones and risks) is not in the portal yet" not in html
+    sign_in(client, world["bob"])  # Harlow's officer: Harlow leads it
+    html = page(client, reverse("partners:dashboard"))
+    assert "My organisation&#x27;s projects" in html and project.get_absolute_url() in html
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(
+            kind=ReportKind.HIGHLIGHT, body=board, period=periods.quarter_of(timezone.localdate()), by=alice
+        )
+    from pypdf import PdfReader
+
+    reader = PdfReader(report.documents.get().file.path)
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Projects by workstream" in text and "Full fibre for west Essex Connectivity" in text
+    client.logout()
+    response = client.get(reverse("reports:register", args=["projects", "csv"]))
+    assert response.status_code == 200 and "Full fibre for west Essex" in response.content.decode("utf-8-sig")

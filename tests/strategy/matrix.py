@@ -12,7 +12,7 @@ from diz_portal.models import GeneratedDocument
 from strategy import documents, services
 from strategy.models import Endorsement, Strategy
 from tests.strategy.conftest import TEXT_1_0, TEXT_1_1, pdf_upload
-from tests.support.matrix import LOGIN, REDIRECT, everyone, pm_only, signed_in
+from tests.support.matrix import LOGIN, REDIRECT, everyone, pm_only, pm_only_else, signed_in
 
 HARLOW_ONLY = {"anonymous": LOGIN, "officer": 200, "other_member": 200, "member": 404, "pm": 200}
 
@@ -61,6 +61,7 @@ ROWS = {
     "manage_strategy:project_partner_add": (lambda w: {"slug": w["public_project"].slug}, pm_only()),
     "manage_strategy:milestone_edit": (lambda w: {"pk": w["milestone"].pk}, pm_only()),
     "manage_strategy:weights": (None, pm_only()),
+    "manage_strategy:agenda_link": (None, pm_only_else(404, 404)),  # needs ?version= or ?project=
 }
 
 

@@ -261,3 +261,35 @@ def test_a_project_shows_the_public_decisions_that_approved_it_and_never_a_restr
     page = client.get(project.get_absolute_url()).content.decode()
     assert approved.reference in page and "The pilot goes ahead." in page
     assert "The price is agreed." not in page
+
+
+def test_members_see_the_bids_that_would_fund_a_project_and_the_public_does_not(
+    client, project, alice, bob, carol, harlow
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from funding import services as funding_services
+    from funding.models import Funder, GoDecision, Opportunity
+
+    funder = Funder.objects.create(name="DCMS", funder_type="central_government")
+    opportunity = funding_services.decide_opportunity(
+        opportunity=Opportunity.objects.create(
+            funder=funder, programme="Local Full Fibre Networks", opens_on=date(2019, 1, 7), closes_on=date(2019, 4, 30)
+        ),
+        decision=GoDecision.GO,
+        reason="Fits aim 1.",
+        by=alice,
+    )
+    bid = funding_services.create_bid(
+        title="Full fibre for west Essex",
+        opportunity=opportunity,
+        lead_officer=bob,
+        accountable_body=harlow,
+        amount_requested=Decimal("1700000.00"),
+        by=alice,
+    )
+    bid.projects.add(project)
+    assert "Full fibre for west Essex" not in client.get(project.get_absolute_url()).content.decode()
+    sign_in(client, carol)
+    assert "Full fibre for west Essex" in client.get(project.get_absolute_url()).content.decode()

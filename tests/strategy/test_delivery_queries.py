@@ -106,11 +106,14 @@ MANAGER = [
     ("manage_strategy:project_partner_add", lambda w: {"slug": w["project"].slug}),
     ("manage_strategy:milestone_edit", lambda w: {"pk": w["milestone"].pk}),
     ("manage_strategy:weights", lambda w: {}),
+    ("manage_strategy:agenda_link", lambda w: {}),
 ]
 
 
 def url(name, kwargs, world):
     address = reverse(name, kwargs=kwargs(world))
+    if name == "manage_strategy:agenda_link":
+        return address + f"?project={world['project'].slug}"
     return address + "?year=2024" if name == "projects:roadmap" else address
 
 
