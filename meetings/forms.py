@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from diz_portal.forms import DateInput, Form, ModelForm
+from diz_portal.forms import Select as FastSelect
 from meetings.models import (
     LONDON,
     AgendaItem,
@@ -412,7 +413,9 @@ class ActionForm(Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "Describe the action."}
     )
-    owner = forms.TypedChoiceField(coerce=int, error_messages={"required": "Choose who owns the action."})
+    owner = forms.TypedChoiceField(
+        coerce=int, error_messages={"required": "Choose who owns the action."}, widget=FastSelect
+    )
     due_on = forms.DateField(
         label="Due on",
         widget=DateInput(attrs={"class": "govuk-input--width-10"}),
