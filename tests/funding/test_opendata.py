@@ -16,20 +16,9 @@ from referencing.jsonschema import DRAFT202012
 
 from funding import opendata, services
 
-# The schemas live beside the repository, in the steering checkout's shared/standards/ (one level
-# up from the integration checkout, two from a helper's worktree).
-ROOT = Path(__file__).resolve().parents[2]
-STANDARDS = next(
-    (
-        p
-        for p in (
-            ROOT.parent / "shared" / "standards" / "360giving",
-            ROOT.parent.parent / "shared" / "standards" / "360giving",
-        )
-        if p.exists()
-    ),
-    ROOT.parent / "shared" / "standards" / "360giving",
-)
+# The official schemas, copied into the repository from shared/standards/ so that a fresh clone
+# anywhere (as CI makes) validates against them.
+STANDARDS = Path(__file__).resolve().parent / "standards" / "360giving"
 GRANT_URLS = [
     "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json",
     "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.3/schema/360-giving-schema.json",
