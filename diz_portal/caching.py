@@ -25,6 +25,7 @@ The pattern every page follows (README, "How pages are cached"):
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -53,6 +54,7 @@ CSRF_PLACEHOLDER = "diz-csrf-placeholder-7f3a"
 SESSION_COOKIES = ("sessionid", "messages")
 
 EPOCH = "epoch"  # a topic in every key: replaced when a change could not be announced
+SESSION_TOPIC_PREFIX = "session-"  # one topic per session (diz_portal.sessions): its stamp expires
 _down_until = 0.0
 _epoch_pending = False
 
@@ -96,12 +98,29 @@ def _replace_stamps(topics: Iterable[str]) -> None:
     global _epoch_pending
     topics = list(topics)
     try:
-        cache.set_many({_stamp_key(t): secrets.token_hex(8) for t in topics}, timeout=None)
+        for timeout, group in _by_stamp_timeout(topics).items():
+            cache.set_many({_stamp_key(t): secrets.token_hex(8) for t in group}, timeout=timeout)
         if EPOCH in topics:
             _epoch_pending = False
     except Exception as error:
         _epoch_pending = True
         _failed(error)
+
+
+def _stamp_timeout(topic: str) -> int | None:
+    """Stamps live for ever, except a session's: it is of no use after the session has expired."""
+    if topic.startswith(SESSION_TOPIC_PREFIX):
+        from django.conf import settings
+
+        return settings.SESSION_COOKIE_AGE + 60
+    return None
+
+
+def _by_stamp_timeout(topics: Iterable[str]) -> dict[int | None, list[str]]:
+    groups: dict[int | None, list[str]] = {}
+    for topic in topics:
+        groups.setdefault(_stamp_timeout(topic), []).append(topic)
+    return groups
 
 
 def bump(*topics: str) -> None:
@@ -130,7 +149,7 @@ def stamps(topics: Iterable[str]) -> str | None:
     if missing:
         # `add` keeps a stamp another process set meanwhile; read back what won.
         for key, value in missing.items():
-            if _call("add", key, value, timeout=None) is None:
+            if _call("add", key, value, timeout=_stamp_timeout(key.removeprefix("stamp:"))) is None:
                 return None
         found = _call("get_many", [_stamp_key(t) for t in names])
         if found is None or len(found) < len(names):
@@ -138,10 +157,10 @@ def stamps(topics: Iterable[str]) -> str | None:
     return "-".join(found[_stamp_key(t)] for t in names)
 
 
-def watch(model, topics: Iterable[str] | Callable, *, ignore_fields: Iterable[str] = ()) -> None:
+def watch(model, topics: Iterable[str] | Callable, *, ignore_fields: Iterable[str] = (), name: str = "") -> None:
     """Bump the topics whenever a row of `model` is saved or deleted. `topics` may be a function
     of the instance. A save that only touches `ignore_fields` (a user's last_login) changes
-    nothing shown."""
+    nothing shown. A second watch of the same model needs its own `name`."""
     ignored = frozenset(ignore_fields)
 
     def topics_for(instance) -> list[str]:
@@ -155,7 +174,7 @@ def watch(model, topics: Iterable[str] | Callable, *, ignore_fields: Iterable[st
     def deleted(sender, instance, **kwargs):
         bump(*topics_for(instance))
 
-    uid = f"diz-caching-{model._meta.label}"
+    uid = f"diz-caching-{model._meta.label}{'-' + name if name else ''}"
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
 
@@ -181,19 +200,82 @@ def _lookup(key: str, topics: Iterable[str]):
     """The topics' current stamps and what is kept under `key` if it was built from them, in one
     round trip: (stamps, value), (stamps, None) on a miss, (None, None) if the cache is down.
     Entries are stored with the stamps they were built from, so something built while the data
-    changed under it is never served after the change."""
-    names = sorted({EPOCH, *topics})
-    stamp_keys = [_stamp_key(t) for t in names]
-    found = _call("get_many", [*stamp_keys, key])
+    changed under it is never served after the change. What `prefetch` read earlier in the same
+    request is used (once) instead of asking again."""
+    scope = _scope.get()
+    if scope is not None and key in scope:
+        return scope.pop(key)
+    return _lookup_many([(key, topics)])[key]
+
+
+def _lookup_many(entries: list[tuple[str, Iterable[str]]]) -> dict:
+    """`_lookup` for several keys in one round trip: {key: (stamps, value)}."""
+    names_of = {key: sorted({EPOCH, *topics}) for key, topics in entries}
+    stamp_keys = sorted({_stamp_key(t) for names in names_of.values() for t in names})
+    found = _call("get_many", [*stamp_keys, *names_of])
     if found is None:
-        return None, None
-    if any(k not in found for k in stamp_keys):
-        return stamps(topics), None
-    current = "-".join(found[k] for k in stamp_keys)
-    stored = found.get(key)
-    if stored is not None and stored[0] == current:
-        return current, stored[1]
-    return current, None
+        return dict.fromkeys(names_of, (None, None))
+    result = {}
+    for key, names in names_of.items():
+        keys = [_stamp_key(t) for t in names]
+        if any(k not in found for k in keys):
+            result[key] = (stamps(names), None)
+            continue
+        current = "-".join(found[k] for k in keys)
+        stored = found.get(key)
+        result[key] = (current, stored[1]) if stored is not None and stored[0] == current else (current, None)
+    return result
+
+
+# --- One round trip for what a request will ask ------------------------------------------------------
+
+_scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar("diz_caching_scope", default=None)
+
+
+class RequestScopeMiddleware:
+    """Gives each request a place for what `prefetch` reads ahead, and empties it afterwards."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _scope.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.reset(token)
+
+
+_every_request: list[tuple[str, list[str]]] = []
+
+
+def read_on_every_request(name, topics: Iterable[str]) -> None:
+    """A `cached_value` nearly every signed-in page reads (the partnership): it is fetched with
+    the session, in the same round trip."""
+    _every_request.append((value_key(name), list(topics)))
+
+
+def every_request_entries() -> list[tuple[str, list[str]]]:
+    return list(_every_request)
+
+
+def value_key(name) -> str:
+    return _key("value", name)
+
+
+def fragment_key(name: str, audience) -> str:
+    return _key("fragment", name, audience)
+
+
+def prefetch(entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Read several entries (`value_key(name)` or `fragment_key(name, audience)` with their topics)
+    in one round trip, for the `cached_value` and `fragment` calls later in this request: a page
+    that needs six cached things asks the cache once instead of six times. Outside a request (no
+    scope) it does nothing."""
+    scope = _scope.get()
+    entries = [(key, list(topics)) for key, topics in entries if scope is not None and key not in scope]
+    if entries:
+        scope.update(_lookup_many(entries))
 
 
 def _store(key: str, current: str, value, timeout: int) -> None:
@@ -268,7 +350,7 @@ def fragment(
     `"keep": False` is rendered but not kept (a document still building); with `share=False`
     (a form carrying the viewer's rejected input) the cache is not used at all. The fragment's CSRF
     token is a placeholder, replaced by the viewer's own token whenever it is served."""
-    key = _key("fragment", name, audience)
+    key = fragment_key(name, audience)
     current, html = _lookup(key, topics) if share else (None, None)
     if html is None:
         context = build()
@@ -282,7 +364,7 @@ def fragment(
 
 def cached_value(name: str, topics: Iterable[str], compute: Callable):
     """A computed value (a list of ids, a count) kept until the topics change."""
-    key = _key("value", name)
+    key = value_key(name)
     current, found = _lookup(key, topics)
     if found is not None:
         return found[0]

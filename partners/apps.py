@@ -41,12 +41,20 @@ class PartnersConfig(AppConfig):
         post_migrate.connect(ensure_programme_manager_group, dispatch_uid="partners.programme_manager_group")
         authenticator_added.connect(count_enrolment_as_use, dispatch_uid="partners.count_enrolment_as_use")
 
-        from diz_portal.caching import watch
+        from diz_portal.caching import read_on_every_request, watch
+
+        # Every page's header and footer name the partnership (Partnership.current).
+        read_on_every_request("partnership", ["partners"])
 
         # What the partner pages show; a person's sign-in bookkeeping changes nothing shown.
         for name in ("Organisation", "GoverningBody", "Membership", "Partnership"):
             watch(self.get_model(name), ["partners"])
         watch(self.get_model("User"), ["partners"], ignore_fields={"last_login", "password"})
+        # The signed-in person is kept in the cache (partners.backends): any save of them, a new
+        # password included, replaces their own copy.
+        from partners.backends import person_topic
+
+        watch(self.get_model("User"), lambda user: [person_topic(user.pk)], name="person")
         # Roles come from groups and permissions (kept in the cache with the person's seats).
         from django.contrib.auth.models import Group
 

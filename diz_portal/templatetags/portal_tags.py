@@ -1,8 +1,10 @@
-"""Template filters every app's public pages use: Markdown and schema.org JSON-LD."""
+"""Template filters and tags every app's pages use: Markdown, schema.org JSON-LD, cheap links."""
 
+import functools
 import json
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
 from diz_portal import markdown, structured_data
@@ -38,3 +40,16 @@ def event_json_ld(context, meeting=None, seminar=None):
     if seminar is not None:
         return json_ld(structured_data.seminar_event(seminar, partnership=partnership))
     return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse_once(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def link(name):
+    """`{% url name %}` for an address without arguments, worked out once per process: the layout
+    links to some twenty-five such pages on every page, and reversing each costs more than
+    rendering the rest of the header and footer."""
+    return _reverse_once(name, get_script_prefix(), get_urlconf())

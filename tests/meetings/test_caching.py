@@ -5,7 +5,7 @@ the page twice per viewer (the second read is served from the cache) around ever
 from datetime import timedelta
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from diz_portal import caching
@@ -14,6 +14,7 @@ from meetings.models import Visibility
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory
 from tests.meetings.conftest import MEMBERS_ONLY, PARTNERS_ONLY, PUBLIC, SECRETS, make_ready
+from tests.support.outage import cache_down
 
 pytestmark = pytest.mark.django_db
 
@@ -156,15 +157,7 @@ def test_signing_in_changes_nothing_shown_so_keeps_the_cache(published, carol):
     assert caching.stamps(["partners"]) != before
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@cache_down
 def test_pages_are_served_while_the_cache_is_down(viewers, published):
     caching._down_until = 0.0
     assert seen_by(viewers, published.get_absolute_url()) == EXPECTED
