@@ -108,6 +108,17 @@ def get_meeting_for_user(user, pk: int) -> Meeting:
     return get_object_or_404(Meeting.objects.with_body(), pk=pk)
 
 
+def get_meeting_to_read(user, pk: int) -> Meeting:
+    """`get_meeting_for_user` for pages that only read the meeting (its page): kept in the cache
+    until a meeting or partner record changes, as read on every view of the page."""
+    meeting = caching.cached_value(
+        ("meeting", int(pk)), ["meetings", "partners"], lambda: Meeting.objects.with_body().filter(pk=pk).first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
 def get_meeting_for_management(user, pk: int) -> Meeting:
     if not can_manage_meetings(user):
         raise Http404

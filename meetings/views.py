@@ -73,6 +73,7 @@ from meetings.permissions import (
     get_item_for_upload,
     get_item_for_user,
     get_meeting_for_user,
+    get_meeting_to_read,
     get_own_interest,
     get_paper_for_upload,
     get_paper_version_for_download,
@@ -254,6 +255,35 @@ def _presenting(user, meeting: Meeting) -> list[AgendaItem]:
     return presenting
 
 
+def _prefetch_meeting_page(request, meeting: Meeting, *, audience: str, is_manager: bool, now, declaration) -> None:
+    """Ask the cache once for everything the meeting page will read from it (the keys below are
+    the ones `_presenting`, `seat_for`, `_meeting_page`, `_documents_html` and `_agenda_html` use)."""
+    user = request.user
+    if not user.is_authenticated:
+        return
+    member = meeting.body_id in member_body_ids(user)
+    today = timezone.localdate()
+    agenda_visible = can_see_agenda(user, meeting)
+    entries = [
+        (caching.value_key(("presenters", meeting.pk)), ["meetings"]),
+        (caching.fragment_key("documents", (meeting.pk, audience, is_manager)), DOCUMENT_TOPICS),
+    ]
+    if declaration is None:
+        # A member usually has a seat (a deputy has none): the agenda with declaration forms.
+        audience_key = (meeting.pk, audience, agenda_visible, is_manager, member, today)
+        entries.append((caching.fragment_key("agenda", audience_key), MEETING_TOPICS))
+    if member:
+        entries += [
+            (caching.value_key(("seat", meeting.pk, user.pk, today)), ["partners", "meetings"]),
+            (caching.value_key(("register-due", user.pk, now.date())), ["meetings"]),
+            (caching.value_key(("my-answer", meeting.pk, user.pk)), ["meetings", "partners"]),
+            # Who may come in their place (services.colleagues_of): a seat is usually held for
+            # the member's own organisation.
+            (caching.value_key(("colleagues", user.organisation_id)), ["partners"]),
+        ]
+    caching.prefetch(entries)
+
+
 def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
     """Render the meeting page: the audience's shared agenda and documents (cached fragments),
     then what is the viewer's own: the items they present, their seat, answer and declarations.
@@ -263,6 +293,7 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
     now = timezone.now()
     audience = audience_for(user, meeting.body_id)
     is_manager = is_programme_manager(user)
+    _prefetch_meeting_page(request, meeting, audience=audience, is_manager=is_manager, now=now, declaration=declaration)
     presenting = _presenting(user, meeting) if user.is_authenticated else []
     seat = seat_for(meeting, user)
     attendance, declarations, register_due = None, [], ""
@@ -312,7 +343,7 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
 
 @public_page("partners", "meetings", "documents")
 def meeting_detail(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_to_read(request.user, pk)
     return _meeting_page(request, meeting)
 
 
@@ -541,21 +572,28 @@ def action_list(request):
 
 @login_required
 def my_actions(request):
-    actions = list(
-        Action.objects.filter(owner=request.user)
-        .select_related("meeting__body", "item")
-        .order_by("-status", "due_on", "pk")
-    )
-    for action in actions:
-        action.item_visible = _item_visible(request.user, action.item, action.meeting)
-    return render(
-        request,
-        "meetings/my_actions.html",
-        {
+    user = request.user
+
+    def build() -> dict:
+        actions = list(
+            Action.objects.filter(owner=user)
+            .select_related("meeting__body", "item")
+            .order_by("-status", "due_on", "pk")
+        )
+        for action in actions:
+            action.item_visible = _item_visible(user, action.item, action.meeting)
+        return {
             "open_actions": [a for a in actions if a.status == ActionStatus.OPEN],
             "done_actions": [a for a in actions if a.status == ActionStatus.DONE],
-        },
+        }
+
+    # The person's own list: kept for them alone, for the day (overdue is a matter of the day);
+    # which items they may name depends on their seats and role, in the key too.
+    audience = (user.pk, timezone.localdate(), tuple(sorted(member_body_ids(user))), is_programme_manager(user))
+    html = caching.fragment(
+        request, "my-actions", audience, ["meetings", "partners"], "meetings/_my_actions.html", build
     )
+    return render(request, "meetings/my_actions.html", {"my_actions_html": html})
 
 
 @login_required
@@ -679,19 +717,29 @@ def my_interests(request):
             services.confirm_register(person=request.user, by=request.user)
             messages.success(request, "Thank you: your register is confirmed as complete.")
             return redirect("meetings:my_interests")
-    entries = list(RegisteredInterest.objects.filter(person=request.user).order_by("ended_on", "category", "pk"))
-    review = InterestReview.objects.filter(person=request.user).first()
-    return render(
-        request,
-        "meetings/my_interests.html",
-        {
+
+    def build() -> dict:
+        entries = list(RegisteredInterest.objects.filter(person=request.user).order_by("ended_on", "category", "pk"))
+        return {
             "form": form,
             "current": [e for e in entries if not e.ended_on],
             "ended": [e for e in entries if e.ended_on],
-            "review": review,
+            "review": InterestReview.objects.filter(person=request.user).first(),
             "review_due": services.register_review_due(request.user),
-        },
+        }
+
+    # The person's own register, kept for them alone on the day (a review falls due with time);
+    # a form carrying their rejected input is rendered for this request only.
+    html = caching.fragment(
+        request,
+        "my-register",
+        (request.user.pk, timezone.localdate()),
+        ["meetings", "partners"],
+        "meetings/_my_interests.html",
+        build,
+        share=not form.is_bound,
     )
+    return render(request, "meetings/my_interests.html", {"form": form, "register_html": html})
 
 
 @login_required
