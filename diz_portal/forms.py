@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -52,8 +53,20 @@ class Select(forms.Select):
     (GovukBoundField picks the class by the widget's name)."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        if isinstance(self.choices, SharedChoices) and value in (None, ""):
+            # The same long list on many forms of a page, nothing chosen yet: joined once.
+            final_attrs = self.build_attrs(self.attrs, attrs)
+            options = self.choices.options_html(
+                lambda: self._options_html(self.optgroups(name, self.format_value(value), final_attrs))
+            )
+            return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
         context = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), self._options_html(context["optgroups"])
+        )
 
+    @staticmethod
+    def _options_html(optgroups) -> str:
         def options(group_options):
             return format_html_join(
                 "",
@@ -72,14 +85,30 @@ class Select(forms.Select):
             format_html('<optgroup label="{}">{}</optgroup>', group, options(group_options))
             if group
             else options(group_options)
-            for group, group_options, _index in context["optgroups"]
+            for group, group_options, _index in optgroups
         ]
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(context["attrs"]),
-            format_html_join("", "{}", ((part,) for part in parts)),
-        )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+
+class SharedChoices(BaseChoiceIterator):
+    """Choices given to many fields of one page (every item's action owner on the minutes page):
+    `Select` joins their options once for all the fields that have nothing chosen. Django passes
+    a choice iterator through unchanged, so every field holds this same object."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+        self._html = None
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def options_html(self, render) -> str:
+        if self._html is None:
+            self._html = render()
+        return self._html
 
 
 class GovukFormRenderer(TemplatesSetting):

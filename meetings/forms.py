@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from diz_portal.forms import DateInput, Form, ModelForm
+from diz_portal.forms import DateInput, Form, ModelForm, SharedChoices
 from diz_portal.forms import Select as FastSelect
 from meetings.models import (
     LONDON,
@@ -424,7 +424,14 @@ class ActionForm(Form):
 
     def __init__(self, *args, owner_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose an owner"), *owner_choices]
+        self.fields["owner"].choices = (
+            owner_choices if isinstance(owner_choices, SharedChoices) else self.owner_options(owner_choices)
+        )
+
+    @staticmethod
+    def owner_options(owner_choices) -> SharedChoices:
+        """The owner list once for a page of action forms (its options are joined once)."""
+        return SharedChoices([("", "Choose an owner"), *owner_choices])
 
     def clean_owner(self):
         owner = User.objects.filter(pk=self.cleaned_data["owner"], is_active=True).first()

@@ -899,7 +899,7 @@ def minutes(request, pk):
     if meeting.minutes_approved_at_meeting_id:  # named on the page: one query, not one per attribute
         meeting.minutes_approved_at_meeting = Meeting.objects.with_body().get(pk=meeting.minutes_approved_at_meeting_id)
     seats, _colleagues = services.people_of(meeting) if not locked else ([], {})
-    owner_choices = [] if locked else _owners_of(meeting, seats)
+    owner_choices = ActionForm.owner_options([] if locked else _owners_of(meeting, seats))
     what = request.POST.get("what", "") if request.method == "POST" else ""
     erratum_form = ErratumForm(request.POST if what == "erratum" else None)
     attendances = list(meeting.attendances.select_related("person", "deputy"))
