@@ -5,11 +5,8 @@ views then call funding.services, whose ValidationError goes beside its field to
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from diz_portal.forms import DateInput, Form, ModelForm, apply_validation_error
+from diz_portal.forms import DateInput, Form, ModelForm, Select, apply_validation_error
 from funding.models import (
     Allocation,
     Award,
@@ -247,35 +244,16 @@ class ReportForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
-class QuickSelect(forms.Select):
-    """A select whose options are joined as strings rather than rendered one template each: the
-    pipeline's filters list every funder and accountable body, and Django's per-option templates
-    were a third of the table page's time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, group_options, _index in context["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), options)
-
-
 class PipelineFilterForm(Form):
     funder = forms.ModelChoiceField(
-        queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder", widget=QuickSelect
+        queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder", widget=Select
     )
-    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False, widget=QuickSelect)
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False, widget=Select)
     accountable_body = OrganisationChoice(
         queryset=Organisation.objects.filter(accountable_bids__isnull=False).distinct().order_by("name"),
         required=False,
         empty_label="Any accountable body",
-        widget=QuickSelect,
+        widget=Select,
     )
     deadline_before = forms.DateField(label="Deadline on or before", required=False, widget=DateInput())
 
