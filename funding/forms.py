@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 
+from diz_portal.caching import cached_value
 from diz_portal.forms import DateInput, Form, ModelForm, Select, apply_validation_error
 from funding.models import (
     Allocation,
@@ -20,6 +21,7 @@ from funding.models import (
     ReportingDeadline,
     Stage,
 )
+from funding.opendata import TOPICS
 from partners.models import Organisation, User
 
 DATE_WIDGETS = {
@@ -244,15 +246,40 @@ class ReportForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
+def filter_choices() -> tuple[list, list]:
+    """The table's funders and accountable bodies as (pk, name), kept until funding or the
+    partners change: the filter is on a page members open often, and its lists are long."""
+
+    def load():
+        funders = list(Funder.objects.order_by("name").values_list("pk", "name"))
+        bodies = list(
+            Organisation.objects.filter(accountable_bids__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        return funders, bodies
+
+    return cached_value("funding-bid-filter-choices", TOPICS, load)
+
+
 class PipelineFilterForm(Form):
-    funder = forms.ModelChoiceField(
-        queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder", widget=Select
+    """Funder and accountable body are chosen by id among cached choices, read only when the
+    filters are checked or drawn: the unfiltered table served from the cache asks for neither."""
+
+    funder = forms.TypedChoiceField(
+        choices=lambda: [("", "Any funder"), *filter_choices()[0]],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=Select,
     )
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False, widget=Select)
-    accountable_body = OrganisationChoice(
-        queryset=Organisation.objects.filter(accountable_bids__isnull=False).distinct().order_by("name"),
+    accountable_body = forms.TypedChoiceField(
+        choices=lambda: [("", "Any accountable body"), *filter_choices()[1]],
+        coerce=int,
         required=False,
-        empty_label="Any accountable body",
+        empty_value=None,
         widget=Select,
     )
     deadline_before = forms.DateField(label="Deadline on or before", required=False, widget=DateInput())

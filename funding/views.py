@@ -229,17 +229,22 @@ def pipeline(request):
 @_pipeline_reader
 def bid_table(request):
     form = PipelineFilterForm(request.GET or None)
-    bids = Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
+
+    def bids():
+        return Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
+
     if request.GET.get("format") == "csv":
-        return _bids_csv(bids)
-    query = filter_query(request)
+        return _bids_csv(bids())
 
     def build():
-        page = Paginator(bids, 50).get_page(request.GET.get("page"))
-        return {"page": page, "query": query, "filter_query": query}
+        query = filter_query(request)
+        page = Paginator(bids(), 50).get_page(request.GET.get("page"))
+        return {"form": form, "page": page, "query": query, "filter_query": query}
 
-    # The results depend only on the filters and the page: one fragment per query string, shared.
-    audience = (form.is_valid() and query, request.GET.get("page", ""), timezone.localdate())
+    # The filter form (with what was typed, and its errors) and the bids it finds depend only on
+    # the query string and the data: one fragment per query string, shared by every reader of the
+    # pipeline (the programme manager and the bodies' members see the same table).
+    audience = ("pipeline readers", request.GET.urlencode(), timezone.localdate())
     body = fragment(request, "funding-bids", audience, TOPICS, "funding/_bid_results.html", build)
     return render(
         request,
