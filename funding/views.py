@@ -119,14 +119,16 @@ def award_detail(request, pk: int):
     can_manage = is_programme_manager(request.user)
 
     def build():
+        # The totals are summed by the database, only when the fragment is built.
+        totalled = Award.objects.with_related().with_totals().get(pk=award.pk)
         return {
-            "award": award,
-            "bid": award.bid,
+            "award": totalled,
+            "bid": totalled.bid,
             "claims": award.claims.all(),
             "allocations": award.allocations.select_related("organisation"),
             "reports": award.reports.all(),
-            "remaining_to_claim": award.amount - award.claimed,
-            "unallocated": award.amount - award.allocated,
+            "remaining_to_claim": totalled.amount - totalled.claimed,
+            "unallocated": totalled.amount - totalled.allocated,
             "history": award.history.select_related("history_user").order_by("-history_date")[:50],
             "can_manage": can_manage,
             # "Overdue" on a claim depends on the day.

@@ -113,3 +113,10 @@ def test_a_page_of_an_award_that_does_not_exist_is_a_404_for_everyone(viewers, a
     url = reverse("funding:award", args=[award.pk + 1000])
     for name in ("alice", "carol"):
         assert viewers[name].get(url).status_code == 404
+
+
+def test_a_deleted_award_is_a_404_at_once_though_its_page_was_cached(viewers, award):
+    url = award.get_absolute_url()
+    assert "Full fibre for west Essex public buildings" in _twice(viewers["carol"], url)
+    award.delete()
+    assert viewers["carol"].get(url).status_code == 404
