@@ -27,8 +27,13 @@ def _require(allowed: bool) -> None:
 
 
 def get_bid_for_user(user, pk: int) -> Bid:
+    """The bid, for a reader of the pipeline, kept like the award (get_award_for_user): its
+    related records and totals are read by the page only when it builds its fragment."""
     _require(can_see_pipeline(user))
-    return get_object_or_404(Bid.objects.with_related().with_totals(), pk=pk)
+    bid = cached_value(("pipeline-bid", pk), ["funding"], lambda: Bid.objects.filter(pk=pk).first())
+    if bid is None:
+        raise Http404
+    return bid
 
 
 def get_award_for_user(user, pk: int) -> Award:

@@ -100,7 +100,7 @@ def bid_detail(request, pk: int):
             Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
         )
         return {
-            "bid": bid,
+            "bid": Bid.objects.with_related().with_totals().get(pk=bid.pk),
             "contributions": bid.contributions.select_related("organisation"),
             "projects": bid.projects.order_by("title"),
             "documents": documents,

@@ -120,3 +120,15 @@ def test_a_deleted_award_is_a_404_at_once_though_its_page_was_cached(viewers, aw
     assert "Full fibre for west Essex public buildings" in _twice(viewers["carol"], url)
     award.delete()
     assert viewers["carol"].get(url).status_code == 404
+
+
+def test_the_bid_page_follows_a_change_of_title_and_a_deletion_though_it_was_cached(viewers, bid, alice):
+    url = bid.get_absolute_url()
+    assert "<title>Full fibre for west Essex" in _twice(viewers["carol"], url)
+    assert "Move the bid" in _twice(viewers["alice"], url)
+    assert "Move the bid" not in _twice(viewers["dave"], url)
+    services.change_bid(bid=bid, title="Gigabit west Essex", by=alice)
+    assert "<title>Gigabit west Essex" in _twice(viewers["carol"], url)
+    bid.delete()
+    assert viewers["carol"].get(url).status_code == 404
+    assert viewers["bob"].get(url).status_code == 404
