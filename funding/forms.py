@@ -5,11 +5,9 @@ views then call funding.services, whose ValidationError goes beside its field to
 from __future__ import annotations
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from diz_portal.forms import DateInput, Form, ModelForm, apply_validation_error
+from diz_portal.caching import cached_value
+from diz_portal.forms import DateInput, Form, ModelForm, Select, apply_validation_error
 from funding.models import (
     Allocation,
     Award,
@@ -23,6 +21,7 @@ from funding.models import (
     ReportingDeadline,
     Stage,
 )
+from funding.opendata import TOPICS
 from partners.models import Organisation, User
 
 DATE_WIDGETS = {
@@ -247,35 +246,41 @@ class ReportForm(RulesForm):
         widgets = DATE_WIDGETS
 
 
-class QuickSelect(forms.Select):
-    """A select whose options are joined as strings rather than rendered one template each: the
-    pipeline's filters list every funder and accountable body, and Django's per-option templates
-    were a third of the table page's time."""
+def filter_choices() -> tuple[list, list]:
+    """The table's funders and accountable bodies as (pk, name), kept until funding or the
+    partners change: the filter is on a page members open often, and its lists are long."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, group_options, _index in context["optgroups"]
-                for option in group_options
-            ),
+    def load():
+        funders = list(Funder.objects.order_by("name").values_list("pk", "name"))
+        bodies = list(
+            Organisation.objects.filter(accountable_bids__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
         )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), options)
+        return funders, bodies
+
+    return cached_value("funding-bid-filter-choices", TOPICS, load)
 
 
 class PipelineFilterForm(Form):
-    funder = forms.ModelChoiceField(
-        queryset=Funder.objects.order_by("name"), required=False, empty_label="Any funder", widget=QuickSelect
-    )
-    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False, widget=QuickSelect)
-    accountable_body = OrganisationChoice(
-        queryset=Organisation.objects.filter(accountable_bids__isnull=False).distinct().order_by("name"),
+    """Funder and accountable body are chosen by id among cached choices, read only when the
+    filters are checked or drawn: the unfiltered table served from the cache asks for neither."""
+
+    funder = forms.TypedChoiceField(
+        choices=lambda: [("", "Any funder"), *filter_choices()[0]],
+        coerce=int,
         required=False,
-        empty_label="Any accountable body",
-        widget=QuickSelect,
+        empty_value=None,
+        widget=Select,
+    )
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False, widget=Select)
+    accountable_body = forms.TypedChoiceField(
+        choices=lambda: [("", "Any accountable body"), *filter_choices()[1]],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=Select,
     )
     deadline_before = forms.DateField(label="Deadline on or before", required=False, widget=DateInput())
 

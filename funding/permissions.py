@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from diz_portal.caching import cached_value
 from funding.models import Allocation, Award, Bid, BidDocumentVersion, Claim, Contribution, Funder, Opportunity
 from funding.models import ReportingDeadline as Report
 from meetings.permissions import member_body_ids
@@ -26,13 +27,26 @@ def _require(allowed: bool) -> None:
 
 
 def get_bid_for_user(user, pk: int) -> Bid:
+    """The bid, for a reader of the pipeline, kept like the award (get_award_for_user): its
+    related records and totals are read by the page only when it builds its fragment."""
     _require(can_see_pipeline(user))
-    return get_object_or_404(Bid.objects.with_related().with_totals(), pk=pk)
+    bid = cached_value(("pipeline-bid", pk), ["funding"], lambda: Bid.objects.filter(pk=pk).first())
+    if bid is None:
+        raise Http404
+    return bid
 
 
 def get_award_for_user(user, pk: int) -> Award:
+    """The award and its bid, for a reader of the pipeline. The record is the same whoever reads
+    it (the check above is each reader's own), so it is kept until funding changes; its totals
+    (claims, allocations) are read by the page only when it builds its fragment."""
     _require(can_see_pipeline(user))
-    return get_object_or_404(Award.objects.with_related().with_totals(), pk=pk)
+    award = cached_value(
+        ("pipeline-award", pk), ["funding"], lambda: Award.objects.select_related("bid").filter(pk=pk).first()
+    )
+    if award is None:
+        raise Http404
+    return award
 
 
 def get_document_version_for_user(user, pk: int) -> BidDocumentVersion:

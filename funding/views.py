@@ -100,7 +100,7 @@ def bid_detail(request, pk: int):
             Prefetch("versions", queryset=BidDocumentVersion.objects.select_related("uploaded_by"))
         )
         return {
-            "bid": bid,
+            "bid": Bid.objects.with_related().with_totals().get(pk=bid.pk),
             "contributions": bid.contributions.select_related("organisation"),
             "projects": bid.projects.order_by("title"),
             "documents": documents,
@@ -119,14 +119,16 @@ def award_detail(request, pk: int):
     can_manage = is_programme_manager(request.user)
 
     def build():
+        # The totals are summed by the database, only when the fragment is built.
+        totalled = Award.objects.with_related().with_totals().get(pk=award.pk)
         return {
-            "award": award,
-            "bid": award.bid,
+            "award": totalled,
+            "bid": totalled.bid,
             "claims": award.claims.all(),
             "allocations": award.allocations.select_related("organisation"),
             "reports": award.reports.all(),
-            "remaining_to_claim": award.amount - award.claimed,
-            "unallocated": award.amount - award.allocated,
+            "remaining_to_claim": totalled.amount - totalled.claimed,
+            "unallocated": totalled.amount - totalled.allocated,
             "history": award.history.select_related("history_user").order_by("-history_date")[:50],
             "can_manage": can_manage,
             # "Overdue" on a claim depends on the day.
@@ -229,17 +231,22 @@ def pipeline(request):
 @_pipeline_reader
 def bid_table(request):
     form = PipelineFilterForm(request.GET or None)
-    bids = Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
+
+    def bids():
+        return Bid.objects.with_related().with_totals().filtered(**form.filters()).order_by("funder_deadline", "title")
+
     if request.GET.get("format") == "csv":
-        return _bids_csv(bids)
-    query = filter_query(request)
+        return _bids_csv(bids())
 
     def build():
-        page = Paginator(bids, 50).get_page(request.GET.get("page"))
-        return {"page": page, "query": query, "filter_query": query}
+        query = filter_query(request)
+        page = Paginator(bids(), 50).get_page(request.GET.get("page"))
+        return {"form": form, "page": page, "query": query, "filter_query": query}
 
-    # The results depend only on the filters and the page: one fragment per query string, shared.
-    audience = (form.is_valid() and query, request.GET.get("page", ""), timezone.localdate())
+    # The filter form (with what was typed, and its errors) and the bids it finds depend only on
+    # the query string and the data: one fragment per query string, shared by every reader of the
+    # pipeline (the programme manager and the bodies' members see the same table).
+    audience = ("pipeline readers", request.GET.urlencode(), timezone.localdate())
     body = fragment(request, "funding-bids", audience, TOPICS, "funding/_bid_results.html", build)
     return render(
         request,

@@ -254,6 +254,15 @@ def test_the_table_filters_and_exports_what_it_shows(client, carol, bid, alice, 
     assert rows[0]["Accountable body"] == "Broxbourne Borough Council"
 
 
+def test_the_table_filters_are_the_design_systems_selects_and_keep_the_choice(client, carol, bid, harlow):
+    sign_in(client, carol)
+    page = client.get(reverse("funding:bids"), {"accountable_body": harlow.pk, "stage": "idea"}).content.decode()
+    for name in ("funder", "stage", "accountable_body"):
+        assert f'<select name="{name}" class="govuk-select" id="id_{name}">' in page
+    assert f'<option value="{harlow.pk}" selected>Harlow District Council</option>' in page
+    assert '<option value="idea" selected>Idea</option>' in page
+
+
 def test_the_public_page_shows_only_published_awards(client, award, alice):
     assert "Full fibre for west Essex public buildings" not in client.get(reverse("funding:secured")).content.decode()
     services.change_award(award=award, is_published=True, by=alice)
