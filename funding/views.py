@@ -109,7 +109,8 @@ def bid_detail(request, pk: int):
             "can_manage": can_manage,
         }
 
-    body = fragment(request, "funding-bid", (bid.pk, can_manage), TOPICS, "funding/_bid.html", build)
+    # The linked projects' titles are the strategy's.
+    body = fragment(request, "funding-bid", (bid.pk, can_manage), [*TOPICS, "strategy"], "funding/_bid.html", build)
     return render(request, "funding/bid_detail.html", {"bid": bid, "body": body})
 
 

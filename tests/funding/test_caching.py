@@ -132,3 +132,19 @@ def test_the_bid_page_follows_a_change_of_title_and_a_deletion_though_it_was_cac
     bid.delete()
     assert viewers["carol"].get(url).status_code == 404
     assert viewers["bob"].get(url).status_code == 404
+
+
+def test_the_bid_page_follows_its_linked_projects_and_their_titles(viewers, bid, harlow):
+    from strategy.models import Project, Workstream
+
+    workstream = Workstream.objects.create(title="Connectivity", slug="connectivity", aim=1, lead_organisation=harlow)
+    project = Project.objects.create(
+        title="Gigabit halls", slug="gigabit", workstream=workstream, lead_organisation=harlow
+    )
+    url = bid.get_absolute_url()
+    assert "Gigabit halls" not in _twice(viewers["carol"], url)
+    bid.projects.add(project)  # saves no bid
+    assert "Gigabit halls" in _twice(viewers["carol"], url)
+    project.title = "Gigabit village halls"
+    project.save()
+    assert "Gigabit village halls" in _twice(viewers["carol"], url)
