@@ -203,6 +203,8 @@ def _lookup(key: str, topics: Iterable[str]):
     changed under it is never served after the change. What `prefetch` read earlier in the same
     request is used (once) instead of asking again."""
     scope = _scope.get()
+    if scope is not None and _WANTED in scope and key not in scope:
+        prefetch([(key, topics)])  # with whatever the request said it will want
     if scope is not None and key in scope:
         return scope.pop(key)
     return _lookup_many([(key, topics)])[key]
@@ -230,6 +232,7 @@ def _lookup_many(entries: list[tuple[str, Iterable[str]]]) -> dict:
 # --- One round trip for what a request will ask ------------------------------------------------------
 
 _scope: contextvars.ContextVar[dict | None] = contextvars.ContextVar("diz_caching_scope", default=None)
+_WANTED = "\x00wanted"  # in the scope: entries `want` named, not fetched yet
 
 
 class RequestScopeMiddleware:
@@ -273,9 +276,20 @@ def prefetch(entries: Iterable[tuple[str, Iterable[str]]]) -> None:
     that needs six cached things asks the cache once instead of six times. Outside a request (no
     scope) it does nothing."""
     scope = _scope.get()
-    entries = [(key, list(topics)) for key, topics in entries if scope is not None and key not in scope]
+    if scope is None:
+        return
+    entries = [(key, list(topics)) for key, topics in [*entries, *scope.pop(_WANTED, [])] if key not in scope]
     if entries:
         scope.update(_lookup_many(entries))
+
+
+def want(entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """Entries this request will read, fetched with the next round trip it makes anyway (the
+    session's, or the first lookup's): a view names the record its address points to before
+    touching the signed-in user, and gets it with the session."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.setdefault(_WANTED, []).extend((key, list(topics)) for key, topics in entries)
 
 
 def _store(key: str, current: str, value, timeout: int) -> None:
