@@ -1,7 +1,7 @@
 """One search over the public site and, for people signed in, the governance records they may read.
 
-Each kind of result is one query: its records filtered by the same rules the pages use (live news
-and pages, public strategy versions, meeting items at the viewer's levels on published agendas,
+Each kind of result is one query: its records filtered by the same rules the pages use (live news,
+pages and seminars, public strategy versions, meeting items at the viewer's levels on published agendas,
 decisions, minutes and actions by `meetings.permissions`' minuted-record rules, papers by their item's
 and their own level), then matched. On PostgreSQL the match is full-text search (English
 configuration, titles weighted above bodies, ranked by ts_rank); elsewhere (SQLite) every word must
@@ -159,7 +159,7 @@ KINDS = [
         "seminars",
         "Seminars and reports",
         Seminar,
-        lambda user: Seminar.objects.all(),
+        lambda user: Seminar.objects.live(),
         "title",
         "summary",
         lambda seminar: seminar.get_absolute_url(),

@@ -53,8 +53,13 @@ class MeetingSitemap(Sitemap):
 
 
 class SeminarSitemap(Sitemap):
+    """Published seminars only: drafts and scheduled ones are not public yet."""
+
     def items(self):
-        return Seminar.objects.only("slug")
+        return list(Seminar.objects.live().order_by("-held_on", "pk").only("slug", "updated_at"))
+
+    def lastmod(self, seminar):
+        return seminar.updated_at
 
 
 class NewsSitemap(Sitemap):

@@ -74,7 +74,7 @@ def home(request):
             "facts": cached_value("home:key-facts", ["partners", "news"], key_facts),
             "latest_news": list(NewsItem.objects.live().order_by("-published_at", "-pk")[:HOME_NEWS]),
             "next_meeting": next_meeting,
-            "latest_seminar": Seminar.objects.exclude(executive_report="").order_by("-held_on", "-pk").first(),
+            "latest_seminar": Seminar.objects.live().exclude(executive_report="").order_by("-held_on", "-pk").first(),
             "adoption": strategy_adoption(),
             "projects": projects_by_stage(),
             "funding": funding_secured(),

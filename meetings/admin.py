@@ -104,9 +104,13 @@ class SeminarFileInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(admin.ModelAdmin):
-    list_display = ["title", "held_on", "venue", "delegates"]
+class SeminarAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "held_on", "venue", "delegates", "status", "published_at"]
+    list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
+    # The executive report goes up through the seminar's page under /manage/, which checks it by
+    # its content (meetings.services.check_executive_report); the admin would not.
+    readonly_fields = ["executive_report"]
     inlines = [SeminarFileInline]
 
 

@@ -37,8 +37,10 @@ from django.db import transaction
 from django.template import engines
 from django.utils import timezone
 
+from diz_portal.publishing import PublicationStatus, save_as
 from meetings import documents, services
 from meetings.models import (
+    LONDON,
     Action,
     ActionStatus,
     AgendaItem,
@@ -849,10 +851,24 @@ def forward_plan(loader: Loader, board_upcoming: list[Meeting], sg_upcoming: lis
 
 def seminars(loader: Loader) -> int:
     for slug, title, held_on, venue, delegates, summary in SEMINARS:
-        seminar, _ = Seminar.objects.update_or_create(
-            slug=slug,
-            defaults={"title": title, "held_on": held_on, "venue": venue, "delegates": delegates, "summary": summary},
-        )
+        # Published on the evening of the day they were held; written only where it differs, so a
+        # second run records no change in the seminars' history.
+        wanted = {
+            "title": title,
+            "held_on": held_on,
+            "venue": venue,
+            "delegates": delegates,
+            "summary": summary,
+            "status": PublicationStatus.PUBLISHED,
+            "published_at": datetime.combine(held_on, time(18), tzinfo=LONDON),
+        }
+        seminar = Seminar.objects.filter(slug=slug).first() or Seminar(slug=slug)
+        changed = [name for name, value in wanted.items() if getattr(seminar, name) != value]
+        if changed:
+            for name in changed:
+                setattr(seminar, name, wanted[name])
+            save_as(seminar, loader.pm)
+            loader.bump("seminars")
         report = seminar.executive_report
         if not report or not report.storage.exists(report.name):
             pdf = _pdf(

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from diz_portal.forms import DateInput, Form, ModelForm, SharedChoices
+from diz_portal.forms import DateInput, Form, LocalDateTimeInput, ModelForm, SharedChoices
 from diz_portal.forms import Select as FastSelect
 from meetings.models import (
     LONDON,
@@ -23,6 +24,7 @@ from meetings.models import (
     MeetingSeries,
     MeetingStatus,
     Purpose,
+    Seminar,
 )
 from partners.models import GoverningBody, Organisation, User
 
@@ -447,3 +449,38 @@ class ErratumForm(Form):
         help_text="What the approved minutes got wrong, and what is right.",
         error_messages={"required": "Describe the correction."},
     )
+
+
+class SeminarForm(ModelForm):
+    """A seminar as the programme manager writes it. The executive report is checked by its
+    content in meetings.services (check_executive_report), whose error the view puts beside it."""
+
+    executive_report = forms.FileField(
+        label="Executive report",
+        required=False,
+    )
+    publish_at = forms.DateTimeField(
+        required=False,
+        widget=LocalDateTimeInput,
+        label="Publish at",
+        help_text="Leave empty to publish now. A time in the future schedules it.",
+    )
+
+    class Meta:
+        model = Seminar
+        fields = ["title", "slug", "held_on", "venue", "delegates", "summary", "body"]
+        widgets = {"held_on": DateInput, "summary": forms.Textarea(attrs={"rows": 3})}
+        labels = {"held_on": "Date held", "delegates": "Number of delegates"}
+        help_texts = {
+            "slug": "Its web address: /seminars/<this>/. Lower-case letters, numbers and hyphens.",
+            "body": "Markdown: ## for a heading, **bold**, [a link](https://...), - for a list.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["executive_report"].help_text = (
+            f"Optional. A PDF of up to {settings.PAPER_MAX_BYTES // 1_000_000} MB. "
+            "Choosing a file replaces the current report."
+        )
+        if self.instance.pk and self.instance.published_at:
+            self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at)

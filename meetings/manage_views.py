@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,7 @@ from meetings.forms import (
     MessageMembersForm,
     MinuteForm,
     OralDeclarationForm,
+    SeminarForm,
     SeriesChangeForm,
     SeriesForm,
     WithdrawItemForm,
@@ -59,6 +61,7 @@ from meetings.models import (
     MinutesStatus,
     Paper,
     PaperVersion,
+    Seminar,
     StandingKind,
 )
 from meetings.permissions import (
@@ -68,6 +71,7 @@ from meetings.permissions import (
     get_item_for_management,
     get_meeting_for_management,
     get_minuted_action_for_management,
+    get_seminar_for_management,
     get_series_for_management,
     open_actions_before,
 )
@@ -1123,3 +1127,64 @@ def action_complete(request, pk):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("manage_meetings:minutes", kwargs={"pk": action.meeting_id})
     return redirect(next_url)
+
+
+# --- Seminars --------------------------------------------------------------------------------
+
+SEMINARS_PAGE_SIZE = 50
+
+
+@programme_manager_required
+def seminars(request):
+    """Every seminar with its state (draft, scheduled, published), newest first."""
+    listed = Seminar.objects.order_by("-held_on", "-pk").only(
+        "title", "slug", "held_on", "venue", "status", "published_at"
+    )
+    page = Paginator(listed, SEMINARS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "meetings/manage/seminars.html", {"page": page, "filter_query": ""})
+
+
+def _seminar_form(request, seminar: Seminar):
+    """Write a seminar, preview it (rendered as the public will see it, nothing saved), save it,
+    publish or schedule it, or take it back to a draft."""
+    form = SeminarForm(request.POST or None, request.FILES or None, instance=seminar)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "save")
+        record = form.save(commit=False)
+        report = form.cleaned_data["executive_report"]
+        if action == "preview":
+            preview = record
+        else:
+            try:
+                if action == "publish":
+                    services.publish_seminar(
+                        seminar=record, at=form.cleaned_data["publish_at"], report=report, by=request.user
+                    )
+                elif action == "unpublish" and record.pk:
+                    services.unpublish_seminar(seminar=record, report=report, by=request.user)
+                else:
+                    services.save_seminar(seminar=record, report=report, by=request.user)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"“{record.title}” is {record.state}.")
+                return redirect("manage_meetings:seminars")
+    return render(request, "meetings/manage/seminar_form.html", {"form": form, "seminar": seminar, "preview": preview})
+
+
+@programme_manager_required
+def seminar_create(request):
+    return _seminar_form(request, Seminar())
+
+
+@programme_manager_required
+def seminar_edit(request, pk):
+    return _seminar_form(request, get_seminar_for_management(request.user, pk))
+
+
+@programme_manager_required
+def seminar_history(request, pk):
+    seminar = get_seminar_for_management(request.user, pk)
+    changes = seminar.history.select_related("history_user").order_by("-history_date")[:100]
+    return render(request, "meetings/manage/seminar_history.html", {"seminar": seminar, "changes": changes})

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from diz_portal import markdown
+from diz_portal.publishing import Publishable, PublishableQuerySet
 from partners.models import GoverningBody, Organisation
 
 LONDON = ZoneInfo("Europe/London")
@@ -829,23 +831,37 @@ class CalendarToken(models.Model):
         return f"Calendar feed of {self.user}"
 
 
-class Seminar(models.Model):
+class Seminar(Publishable):
+    """A public seminar and its report. A draft until the programme manager publishes it (now, or
+    scheduled for later: diz_portal.publishing); only live seminars reach the public site."""
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     held_on = models.DateField()
     venue = models.CharField(max_length=200)
     delegates = models.PositiveIntegerField(null=True, blank=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="A few sentences, shown in the list and in search.")
+    body = models.TextField(
+        "report", blank=True, help_text="Markdown: what was said and agreed, shown on the seminar's page."
+    )
     executive_report = models.FileField(upload_to="seminars/", blank=True)
+
+    history = HistoricalRecords()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]
+        indexes = [models.Index(fields=["status", "published_at"])]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("meetings:seminar", kwargs={"slug": self.slug})
+
+    @property
+    def body_html(self):
+        return markdown.render(self.body)
 
 
 class SeminarFile(models.Model):

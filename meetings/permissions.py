@@ -28,6 +28,8 @@ from meetings.models import (
     MinutesStatus,
     Paper,
     PaperVersion,
+    Seminar,
+    SeminarFile,
 )
 from partners.models import Membership
 from partners.permissions import holds_manager_role, is_partner_officer, is_programme_manager
@@ -436,3 +438,36 @@ def interest_register_by_body() -> list[dict]:
         if rows:
             result.append({"body": body, "rows": rows})
     return result
+
+
+# --- Seminars --------------------------------------------------------------------------------
+
+
+def seminars_visible_to(user):
+    """Live seminars for everyone; drafts and scheduled ones too for the programme manager (to
+    preview them). Lists, the sitemap and search show only live ones whoever asks."""
+    return Seminar.objects.all() if is_programme_manager(user) else Seminar.objects.live()
+
+
+def get_seminar_for_user(user, slug: str) -> Seminar:
+    """A seminar's page, report or file: a draft or scheduled seminar answers the same 404 as one
+    that does not exist, except to the programme manager."""
+    seminar = seminars_visible_to(user).filter(slug=slug).prefetch_related("files").first()
+    if seminar is None:
+        raise Http404
+    return seminar
+
+
+def get_seminar_file_for_user(user, pk: int) -> SeminarFile:
+    seminar_file = (
+        SeminarFile.objects.filter(pk=pk, seminar__in=seminars_visible_to(user)).select_related("seminar").first()
+    )
+    if seminar_file is None:
+        raise Http404
+    return seminar_file
+
+
+def get_seminar_for_management(user, pk: int) -> Seminar:
+    if not can_manage_meetings(user):
+        raise Http404
+    return get_object_or_404(Seminar, pk=pk)

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from diz_portal import publishing
+from diz_portal.publishing import save_as
 from diz_portal.queue import enqueue
 from meetings.models import (
     LONDON,
@@ -41,6 +43,7 @@ from meetings.models import (
     PaperVersion,
     Purpose,
     Response,
+    Seminar,
     Visibility,
     new_feed_token,
 )
@@ -1301,3 +1304,64 @@ def replace_calendar_token(*, user) -> CalendarToken:
         token.created_at = timezone.now()
         token.save(update_fields=["token", "created_at"])
     return token
+
+
+# --- Seminars --------------------------------------------------------------------------------
+
+
+def check_executive_report(upload) -> None:
+    """An executive report is a PDF, checked by its content as papers are (`check_upload`: size,
+    type, a name that matches), and readable within the limits a pack would apply. Raises a
+    ValidationError about the `executive_report` field."""
+    from diz_portal.pdf import inspect_pdf
+
+    try:
+        extension, _mime = check_upload(upload)
+        if extension != "pdf":
+            raise ValidationError(
+                "The executive report must be a PDF (this is a %(kind)s file).",
+                params={"kind": ALLOWED_TYPES[extension]},
+            )
+        check = inspect_pdf(upload.read(), seconds=settings.PAPER_CHECK_REQUEST_SECONDS)
+        upload.seek(0)
+        # A check that ran out of time is no verdict: the programme manager's own upload goes up.
+        if check.finished and not check.ok:
+            raise ValidationError("This file cannot be used: %(reason)s.", params={"reason": check.reason})
+    except ValidationError as error:
+        raise ValidationError({"executive_report": error.error_list}) from None
+
+
+def _write_seminar(seminar: Seminar, report, write) -> Seminar:
+    """Check a new executive report, store it, then `write()` the row (which checks the record
+    and saves it). On any failure the stored report is removed again: nothing is left behind."""
+    if report:
+        check_executive_report(report)
+        seminar.executive_report.save(report.name, report, save=False)
+    try:
+        return write()
+    except Exception:
+        if report:
+            seminar.executive_report.delete(save=False)
+        raise
+
+
+def save_seminar(*, seminar: Seminar, report=None, by) -> Seminar:
+    """Save the seminar as it is (a draft stays a draft, a published one changes in public), with
+    a new executive report if given. Checks everything first; on a ValidationError nothing is
+    written. The history records `by`; the public pages follow (the "meetings" topic)."""
+
+    def write():
+        seminar.full_clean()
+        return save_as(seminar, by)
+
+    return _write_seminar(seminar, report, write)
+
+
+def publish_seminar(*, seminar: Seminar, at: datetime | None = None, report=None, by) -> Seminar:
+    """Publish now, or schedule for `at` (it appears by itself then), with the form's changes."""
+    return _write_seminar(seminar, report, lambda: publishing.publish(record=seminar, at=at, by=by))
+
+
+def unpublish_seminar(*, seminar: Seminar, report=None, by) -> Seminar:
+    """Back to a draft, with the form's changes: its page, report and files answer 404 again."""
+    return _write_seminar(seminar, report, lambda: publishing.unpublish(record=seminar, by=by))

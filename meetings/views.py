@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -55,7 +55,6 @@ from meetings.models import (
     PaperVersion,
     RegisteredInterest,
     Seminar,
-    SeminarFile,
     Visibility,
 )
 from meetings.permissions import (
@@ -77,6 +76,8 @@ from meetings.permissions import (
     get_own_interest,
     get_paper_for_upload,
     get_paper_version_for_download,
+    get_seminar_file_for_user,
+    get_seminar_for_user,
     interest_register_by_body,
     levels_for,
     may_keep_a_register,
@@ -765,7 +766,7 @@ def interest_register(request):
 
 @public_page("partners", "meetings", "documents")
 def seminar_list(request):
-    seminars = Seminar.objects.annotate(file_count=Count("files")).order_by("-held_on", "pk")
+    seminars = Seminar.objects.live().annotate(file_count=Count("files")).order_by("-held_on", "pk")
     page = Paginator(seminars, SEMINARS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -776,7 +777,7 @@ def seminar_list(request):
 
 @public_page("partners", "meetings", "documents")
 def seminar_detail(request, slug):
-    seminar = get_object_or_404(Seminar.objects.prefetch_related("files"), slug=slug)
+    seminar = get_seminar_for_user(request.user, slug)
     return render(
         request, "meetings/seminar_detail.html", {"seminar": seminar, "seminars_title": settings.SEMINARS_TITLE}
     )
@@ -787,12 +788,17 @@ def _basename(file) -> str:
 
 
 def seminar_report(request, slug):
-    seminar = get_object_or_404(Seminar, slug=slug)
+    seminar = get_seminar_for_user(request.user, slug)
     if not seminar.executive_report:
         raise Http404
-    return _file_response(seminar.executive_report, filename=_basename(seminar.executive_report), private=False)
+    # A draft's report is the programme manager's alone: no shared cache may keep it.
+    return _file_response(
+        seminar.executive_report, filename=_basename(seminar.executive_report), private=not seminar.is_live()
+    )
 
 
 def seminar_file(request, pk):
-    seminar_file = get_object_or_404(SeminarFile, pk=pk)
-    return _file_response(seminar_file.file, filename=_basename(seminar_file.file), private=False)
+    seminar_file = get_seminar_file_for_user(request.user, pk)
+    return _file_response(
+        seminar_file.file, filename=_basename(seminar_file.file), private=not seminar_file.seminar.is_live()
+    )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from diz_portal.forms import Form, ModelForm
+from diz_portal.forms import Form, LocalDateTimeInput, ModelForm
 from diz_portal.spam import HumanCheckForm
 from news import services
 from news.models import MESSAGE_MAX_CHARS, NewsItem, NewsletterIssue, Page
@@ -32,13 +32,6 @@ class SubscribeForm(HumanCheckForm):
 
 IMAGE_MAX_BYTES = 5_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 class NewsItemForm(ModelForm):

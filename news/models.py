@@ -3,12 +3,12 @@ privacy), the newsletter's subscribers, issues and deliveries.
 
 Everything written here is Markdown (rendered and sanitised by diz_portal.markdown). News and pages
 are drafts until published; a news item published with a future date is *scheduled* and appears by
-itself when the time comes (every public query asks `.live()`)."""
+itself when the time comes (every public query asks `.live()`; diz_portal.publishing, shared with
+the seminars)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -21,43 +21,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
 from diz_portal import markdown
+from diz_portal.publishing import PublicationStatus, Publishable, PublishableQuerySet  # noqa: F401 -- PublicationStatus is imported from here too
 from partners.models import OrganisationType
-
-
-class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class PublishableQuerySet(models.QuerySet):
-    def live(self, now: datetime | None = None):
-        """What the public may read now: published, and its publication time has come."""
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=now or timezone.now())
-
-
-class Publishable(models.Model):
-    status = models.CharField(max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT)
-    published_at = models.DateTimeField(
-        null=True, blank=True, help_text="Publishing with a time in the future schedules it."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    def is_live(self, now: datetime | None = None) -> bool:
-        return (
-            self.status == PublicationStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= (now or timezone.now())
-        )
-
-    @property
-    def state(self) -> str:
-        """Draft, scheduled or published, as the programme manager sees it."""
-        if self.status != PublicationStatus.PUBLISHED:
-            return "draft"
-        return "published" if self.is_live() else "scheduled"
 
 
 def news_image_upload_to(item, filename):
@@ -98,10 +63,9 @@ class NewsItem(Publishable):
         return reverse("news:item", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         if self.image and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
-        if self.status == PublicationStatus.PUBLISHED and not self.published_at:
-            raise ValidationError({"published_at": "Enter when to publish it."})
 
     @property
     def body_html(self):

@@ -24,7 +24,7 @@ from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from diz_portal import markdown
+from diz_portal import markdown, publishing
 from diz_portal.mail import send_once
 from diz_portal.mail import subject as email_subject
 from diz_portal.queue import enqueue, send_task_now
@@ -39,7 +39,6 @@ from news.models import (
     NewsItem,
     NewsletterIssue,
     Page,
-    PublicationStatus,
     Subscriber,
     SubscriberStatus,
 )
@@ -115,19 +114,13 @@ def save_news_item(*, item: NewsItem, by) -> NewsItem:
 
 def publish(*, record: NewsItem | Page, at=None, by) -> NewsItem | Page:
     """Publish now, or at `at` (scheduled). Keeps the history."""
-    record.status = PublicationStatus.PUBLISHED
-    record.published_at = at or timezone.now()
     if isinstance(record, NewsItem) and record.created_by_id is None:
         record.created_by = by
-    record.full_clean()
-    _as(record, by).save()
-    return record
+    return publishing.publish(record=record, at=at, by=by)
 
 
 def unpublish(*, record: NewsItem | Page, by) -> NewsItem | Page:
-    record.status = PublicationStatus.DRAFT
-    _as(record, by).save(update_fields=["status", "updated_at"])
-    return record
+    return publishing.unpublish(record=record, by=by)
 
 
 def save_page(*, page: Page, by) -> Page:

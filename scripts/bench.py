@@ -85,6 +85,7 @@ TARGETS: list[dict] = [
     {"name": "meetings list", "path": "/meetings/", "kind": "public", "growth": True},
     {"name": "meeting page (public)", "path": "/meetings/{next_board_meeting}/", "kind": "public"},
     {"name": "seminars", "path": "/seminars/", "kind": "public"},
+    {"name": "seminar page", "path": "/seminars/{latest_seminar}/", "kind": "public"},
     {"name": "decisions register", "path": "/meetings/decisions/", "kind": "public", "growth": True},
     {"name": "declarations register", "path": "/meetings/declarations/", "kind": "public", "growth": True},
     {"name": "calendar feed", "path": "/meetings/calendar.ics", "kind": "public"},
@@ -102,6 +103,7 @@ TARGETS: list[dict] = [
         "kind": "member",
     },
     {"name": "management index (manager)", "path": "/manage/", "login_as": MANAGER, "kind": "manager"},
+    {"name": "seminars (manager)", "path": "/manage/meetings/seminars/", "login_as": MANAGER, "kind": "manager"},
     {
         "name": "agenda builder (manager)",
         "path": "/manage/meetings/{next_board_meeting}/agenda/",
@@ -230,10 +232,11 @@ FACTS: dict[str, str] = {
     "a_partner": "Organisation.objects.listed().order_by('name').values_list('slug', flat=True).first()",
 }
 FACTS["latest_news"] = "NewsItem.objects.live().order_by('-published_at').values_list('slug', flat=True).first()"
+FACTS["latest_seminar"] = "Seminar.objects.live().order_by('-held_on').values_list('slug', flat=True).first()"
 FACTS_PRELUDE = (
     "from django.db.models import Count, Q\n"
     "from funding.models import Award\n"
-    "from meetings.models import Meeting\n"
+    "from meetings.models import Meeting, Seminar\n"
     "from news.models import NewsItem\n"
     "from partners.models import GoverningBody, Membership, Organisation\n"
 )

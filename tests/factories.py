@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -52,3 +54,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.LazyAttribute(lambda m: m.person.organisation)
     role = "member"
     started_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year - 1))
+
+
+class SeminarFactory(factory.django.DjangoModelFactory):
+    """A seminar the public can read (published yesterday); pass status="draft" for a draft."""
+
+    class Meta:
+        model = "meetings.Seminar"
+
+    title = factory.Sequence(lambda n: f"Seminar {n}")
+    slug = factory.Sequence(lambda n: f"seminar-{n}")
+    held_on = factory.LazyFunction(timezone.localdate)
+    venue = "Harlow College"
+    status = "published"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from diz_portal import search
 from meetings import services
-from meetings.models import LEVELS_FOR, Action, AgendaItem, Decision, Minute, MinutesStatus, Paper, Seminar
+from meetings.models import LEVELS_FOR, Action, AgendaItem, Decision, Minute, MinutesStatus, Paper
 from meetings.permissions import (
     actions_visible_to,
     audience_for,
@@ -23,6 +23,7 @@ from meetings.permissions import (
 )
 from news.models import Page, PublicationStatus
 from tests.conftest import sign_in
+from tests.factories import SeminarFactory
 from tests.meetings.conftest import pdf_upload
 from tests.news.conftest import news_item
 
@@ -91,7 +92,7 @@ def world(cast, board, harlow, alice, django_capture_on_commit_callbacks):
         status=PublicationStatus.PUBLISHED,
         published_at=timezone.now(),
     )
-    Seminar.objects.create(
+    SeminarFactory(
         title="Fibre futures", slug="fibre-futures", held_on=timezone.localdate(), venue="Harlow", summary="Fibre talk"
     )
     return {"users": {"bob": cast["bob"], "dave": cast["dave"], "carol": cast["carol"], "alice": cast["alice"]}}

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from diz_portal.models import DocumentStatus
 from meetings import documents, services
-from meetings.models import CalendarToken, Seminar, SeminarFile
+from meetings.models import CalendarToken, SeminarFile
 from tests.browser.conftest import PASSWORD, login, submit_form_with
 from tests.browser.test_accessibility import assert_accessible
-from tests.factories import UserFactory
+from tests.factories import SeminarFactory, UserFactory
 from tests.meetings.conftest import SECRETS, build_agenda, make_ready
 
 
@@ -52,7 +52,7 @@ def world(cast, board, alice, bob, carol, monkeypatch):
     services.add_item(meeting=upcoming, title="Digital skills", presenter=bob, by=alice)
     for document in documents.documents_for(meeting):
         make_ready(document)
-    seminar = Seminar.objects.create(
+    seminar = SeminarFactory(
         title="Smart places and the NHS",
         slug="smart-places-nhs",
         held_on=timezone.localdate() - timedelta(days=30),

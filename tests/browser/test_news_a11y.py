@@ -12,6 +12,7 @@ from tests.browser.conftest import PASSWORD, login
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_journeys import tab_to
 from tests.conftest import ALICE_TOTP_SECRET
+from tests.factories import SeminarFactory
 from tests.news.conftest import issue, join_request, news_item, subscriber
 
 
@@ -110,6 +111,11 @@ MANAGE_PAGES = [
     ("manage-subscribers", lambda w: "/manage/site/subscribers/", "Newsletter subscribers"),
     ("manage-join-requests", lambda w: "/manage/site/join-requests/", "Requests to join"),
     ("manage-join-request", lambda w: f"/manage/site/join-requests/{w['join_request'].pk}/", "Cambridge Wireless"),
+    # Seminars are the public site's too (their pages live with the meetings app's).
+    ("manage-seminars", lambda w: "/manage/meetings/seminars/", "Seminars"),
+    ("manage-seminar-new", lambda w: "/manage/meetings/seminars/new/", "Add a seminar"),
+    ("manage-seminar-edit", lambda w: f"/manage/meetings/seminars/{w['seminar'].pk}/edit/", "Edit"),
+    ("manage-seminar-history", lambda w: f"/manage/meetings/seminars/{w['seminar'].pk}/history/", "History"),
 ]
 
 
@@ -118,6 +124,9 @@ def manage_world(world, cast):
     return world | {
         "draft_issue": issue("draft-issue", sent=False, subject="Draft issue"),
         "join_request": join_request(),
+        "seminar": SeminarFactory(
+            title="Smart places and the NHS", body="## What we heard\n\nPartners **agreed** to share data."
+        ),
         "cast": cast,
     }
 
@@ -140,6 +149,24 @@ def test_the_news_form_with_errors_and_a_preview_is_accessible(page, live_server
     with page.expect_navigation():
         page.locator("button[value=preview]").click()
     assert page.locator(".govuk-error-summary").is_visible()  # slug and summary are missing
+    assert_accessible(page)
+
+
+def test_the_seminar_form_with_errors_and_a_preview_is_accessible(page, live_server, manage_world):
+    login(page, live_server, manage_world["cast"]["alice"].email, PASSWORD, totp_secret=ALICE_TOTP_SECRET)
+    page.goto("/manage/meetings/seminars/new/")
+    page.locator("input[name=title]").fill("A seminar")
+    page.locator("textarea[name=body]").fill("## Heading\n\nText with a [link](https://example.org).")
+    with page.expect_navigation():
+        page.locator("button[value=preview]").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # slug, date and venue are missing
+    assert page.locator("input[name=title]").input_value() == "A seminar"
+    assert_accessible(page)
+    for name, value in [("slug", "a-seminar"), ("held_on", "2025-11-20"), ("venue", "Harlow College")]:
+        page.locator(f"input[name={name}]").fill(value)
+    with page.expect_navigation():
+        page.locator("button[value=preview]").click()
+    assert page.locator("#preview-heading").is_visible()
     assert_accessible(page)
 
 

@@ -56,6 +56,11 @@ ROWS: dict = {
     "manage_meetings:decision_delete": (lambda w: {"pk": w["meeting"].pk, "decision_pk": w["decision"].pk}, pm_only()),
     "manage_meetings:action_edit": (lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}, pm_only()),
     "manage_meetings:action_delete": (lambda w: {"pk": w["meeting"].pk, "action_pk": w["action"].pk}, pm_only()),
+    # Seminars (the public site's): written, previewed and published here, with their history.
+    "manage_meetings:seminars": (None, pm_only()),
+    "manage_meetings:seminar_create": (None, pm_only()),
+    "manage_meetings:seminar_edit": (lambda w: {"pk": w["seminar"].pk}, pm_only()),
+    "manage_meetings:seminar_history": (lambda w: {"pk": w["seminar"].pk}, pm_only()),
 }
 
 

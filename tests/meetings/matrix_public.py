@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from meetings import documents, services
-from meetings.models import CalendarToken, Seminar, SeminarFile
+from meetings.models import CalendarToken, SeminarFile
+from tests.factories import SeminarFactory
 from tests.meetings.conftest import pdf_upload
 from tests.support.matrix import LOGIN, everyone, signed_in
 
@@ -105,7 +106,7 @@ def extra_world(world: dict, *, cast, board, harlow) -> dict:
         by=alice,
     )
     services.record_decision(item=world["items"]["public"], text="The Board agreed the inclusion plan.", by=alice)
-    seminar = Seminar.objects.create(
+    seminar = SeminarFactory(
         title="Smart places and the NHS",
         slug="smart-places-nhs",
         held_on=date(2025, 11, 20),

@@ -52,7 +52,7 @@ COUNTED = [
 def counts() -> dict[str, int]:
     result = {model.__name__: model.objects.count() for model in COUNTED}
     # History too: a second run changes nothing, so it records no change.
-    for model in (Meeting, AgendaItem, Paper, Minute, Decision, Action, Attendance):
+    for model in (Meeting, AgendaItem, Paper, Minute, Decision, Action, Attendance, Seminar):
         result[f"{model.__name__} history"] = model.history.count()
     result["document versions"] = sum(GeneratedDocument.objects.values_list("version", flat=True))
     return result
@@ -179,6 +179,8 @@ def test_decisions_have_references_and_actions_are_done_open_and_overdue(loaded)
 def test_five_smart_place_seminars_with_almost_300_delegates(loaded):
     seminars = list(Seminar.objects.all())
     assert len(seminars) == 5
+    assert [s.state for s in seminars] == ["published"] * 5  # on the public site, each with its history
+    assert all(s.history.exists() for s in seminars)
     assert 280 <= sum(s.delegates for s in seminars) < 300
     for seminar in seminars:
         assert seminar.executive_report.storage.exists(seminar.executive_report.name)

@@ -5,13 +5,14 @@ decisions, actions, declarations, documents, forward plan items, series and meet
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services
-from meetings.models import LONDON, MeetingSeries
+from meetings.models import LONDON, MeetingSeries, SeminarFile
 from tests.conftest import sign_in
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, SeminarFactory, UserFactory
 from tests.meetings.conftest import docx_upload
 from tests.support.queries import assert_constant_queries
 
@@ -182,3 +183,28 @@ def test_management_pages_make_a_constant_number_of_queries(client, alice, world
     address = reverse(f"manage_meetings:{name}", kwargs=kwargs(world) or None)
     count = assert_constant_queries(client, address, grow, bound=BOUND)
     print(f"{name} {address}: {count} queries")
+
+
+SEMINAR_PAGES = [
+    ("seminars", lambda seminar: {}),
+    ("seminar_create", lambda seminar: {}),
+    ("seminar_edit", lambda seminar: {"pk": seminar.pk}),
+    ("seminar_history", lambda seminar: {"pk": seminar.pk}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), SEMINAR_PAGES, ids=[name for name, _ in SEMINAR_PAGES])
+def test_the_seminar_pages_make_a_constant_number_of_queries(client, alice, name, kwargs):
+    seminar = SeminarFactory(title="Smart places", slug="smart-places")
+    services.save_seminar(seminar=seminar, by=alice)
+
+    def grow():
+        # More seminars in every state, with files, and more changes in this one's history.
+        for i in range(15):
+            other = SeminarFactory(status=["draft", "published"][i % 2], published_at=timezone.now())
+            SeminarFile.objects.create(seminar=other, title="Slides", file=ContentFile(b"x", name="s.pptx"))
+            seminar.summary = f"Change {i}"
+            services.save_seminar(seminar=seminar, by=alice)
+
+    sign_in(client, alice)
+    assert_constant_queries(client, reverse(f"manage_meetings:{name}", kwargs=kwargs(seminar) or None), grow, bound=12)

@@ -17,7 +17,7 @@ from diz_portal.models import DocumentStatus
 from meetings import documents, services
 from meetings.models import LONDON, Meeting
 from tests.conftest import sign_in
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, SeminarFactory, UserFactory
 from tests.meetings.conftest import (
     MEMBERS_ONLY,
     PARTNERS_ONLY,
@@ -514,9 +514,9 @@ def test_the_decisions_register_makes_the_same_queries(client, decided, alice, g
 
 @pytest.fixture
 def seminar(db):
-    from meetings.models import Seminar, SeminarFile
+    from meetings.models import SeminarFile
 
-    seminar = Seminar.objects.create(
+    seminar = SeminarFactory(
         title="Smart places and the NHS",
         slug="smart-places-nhs",
         held_on=timezone.localdate() - timedelta(days=60),
@@ -552,11 +552,11 @@ def test_a_seminar_without_a_report_has_no_report_to_download(client, seminar):
 
 @pytest.mark.parametrize("page", ["list", "detail"])
 def test_the_seminar_pages_make_the_same_queries(client, seminar, page):
-    from meetings.models import Seminar, SeminarFile
+    from meetings.models import SeminarFile
 
     def grow_seminars():
         for n in range(15):
-            more = Seminar.objects.create(
+            more = SeminarFactory(
                 title=f"Seminar {n}", slug=f"seminar-{n}", held_on=timezone.localdate(), venue="Online"
             )
             SeminarFile.objects.create(seminar=more, title="Slides", file=ContentFile(b"x", name="s.pdf"))

@@ -8,11 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Seminar
 from news.models import Delivery, DeliveryStatus, Page, PublicationStatus
 from partners.models import Role
 from tests.conftest import sign_in
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, SeminarFactory, UserFactory
 from tests.news.conftest import issue, join_request, news_item, subscriber
 from tests.support.queries import assert_constant_queries
 
@@ -30,9 +29,7 @@ def world(board, cast):
     sent.news_items.add(first)
     reader = subscriber("reader@example.org")
     # One of each from the start: an empty list is answered without a query.
-    Seminar.objects.create(
-        title="First", slug="first", held_on=timezone.localdate(), venue="Harlow", executive_report="r.pdf"
-    )
+    SeminarFactory(title="First", slug="first", held_on=timezone.localdate(), venue="Harlow", executive_report="r.pdf")
     return {
         "item": first,
         "issue": sent,
@@ -56,7 +53,7 @@ def grow(world):
             join_request(contact_email=f"contact{n}@example.org", status="declined" if n % 2 else "pending")
             OrganisationFactory(org_type="district_council", population=1000 + n)
             MembershipFactory(body=world["board"], person=UserFactory(), role=Role.VICE_CHAIR)
-            Seminar.objects.create(
+            SeminarFactory(
                 title=f"Seminar {n}",
                 slug=f"seminar-{n}",
                 held_on=timezone.localdate() - timedelta(days=n),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from meetings.models import Seminar
+from tests.factories import SeminarFactory
 from tests.news.conftest import issue, news_item
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_else(client, board, ali
     unpublished = meeting_services.schedule_meeting(
         body=board, starts_at=starts + timedelta(days=30), ends_at=starts + timedelta(days=30, hours=1), by=alice
     )
-    seminar = Seminar.objects.create(title="Smart", slug="smart", held_on=timezone.localdate(), venue="Harlow")
+    seminar = SeminarFactory(title="Smart", slug="smart", held_on=timezone.localdate(), venue="Harlow")
     paths = sitemap_paths(client)
     for name in ["home", "news:about", "news:list", "news:newsletter", "news:privacy", "partners:directory",
                  "partners:bodies", "meetings:list", "meetings:decisions", "meetings:seminars", "accessibility",

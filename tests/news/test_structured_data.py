@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
-from meetings.models import Seminar
+from tests.factories import SeminarFactory
 from tests.news.conftest import news_item
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_a_published_online_meeting_is_an_event_without_its_joining_link(client,
 
 
 def test_a_seminar_is_an_event_at_its_venue(client, db):
-    seminar = Seminar.objects.create(title="Smart", slug="smart", held_on=timezone.localdate(), venue="Harlow College")
+    seminar = SeminarFactory(title="Smart", slug="smart", held_on=timezone.localdate(), venue="Harlow College")
     (data,) = json_ld(client, seminar.get_absolute_url())
     assert data["@type"] == "Event"
     assert data["location"] == {"@type": "Place", "name": "Harlow College", "address": "Harlow College"}
