@@ -1,6 +1,7 @@
 """Form plumbing shared by every app: GOV.UK Frontend classes on widgets and error messages
 linked to their fields, so that any form rendered with components/field.html is accessible."""
 
+import html
 from datetime import date, datetime
 
 from django import forms
@@ -9,7 +10,6 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 WIDGET_CLASSES = {
@@ -54,32 +54,34 @@ class Select(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]
 
+        # Plain str.join and html.escape (what Django's escape does, without its lazy-string
+        # wrappers): a list of a thousand people or decisions is rendered on busy pages.
         def options(group_options):
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        "" if o["value"] is None else str(o["value"]),
-                        mark_safe(" selected") if o["selected"] else "",
-                        o["label"],
-                    )
-                    for o in group_options
-                ),
+            return "".join(
+                f'<option value="{_escape("" if o["value"] is None else o["value"])}"'
+                f"{' selected' if o['selected'] else ''}>{_escape(o['label'])}</option>"
+                for o in group_options
             )
 
         parts = [
-            format_html('<optgroup label="{}">{}</optgroup>', group, options(group_options))
+            f'<optgroup label="{_escape(group)}">{options(group_options)}</optgroup>'
             if group
             else options(group_options)
             for group, group_options, _index in context["optgroups"]
         ]
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(context["attrs"]),
-            format_html_join("", "{}", ((part,) for part in parts)),
-        )
+        return mark_safe(f'<select name="{_escape(name)}"{flatatt(context["attrs"])}>{"".join(parts)}</select>')  # noqa: S308 - every part escaped above
+
+
+def _escape(value) -> str:
+    """conditional_escape without the lazy-string machinery: safe strings stay as they are."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class SelectMultiple(Select, forms.SelectMultiple):
+    """The same joined-strings select, choosing several (every decision, on the project planning
+    page). Named SelectMultiple so it keeps the class Django's own widget gets."""
 
 
 class GovukFormRenderer(TemplatesSetting):
