@@ -62,3 +62,74 @@ def test_public_project_pages_are_cached_and_a_new_update_shows_at_once(
             project=project, by=bob, period="month", period_start=timezone.localdate(), rag="green", narrative="News!"
         )
     assert "News!" in client.get(url).content.decode()
+
+
+# --- The portfolio (one fragment for every partner, per day) -----------------------------------
+
+
+@pytest.fixture
+def partners_only_project(workstream, alice, harlow):
+    from strategy import delivery
+    from strategy.models import Project
+
+    return delivery.save_project(
+        project=Project(
+            title="Member enquiries pilot", workstream=workstream, lead_organisation=harlow, visibility="partners"
+        ),
+        by=alice,
+    )
+
+
+def test_the_portfolio_kept_for_partners_never_reaches_anyone_else(
+    client, project, partners_only_project, bob, harlow, django_capture_on_commit_callbacks
+):
+    from partners.models import MembershipStatus
+    from tests.factories import OrganisationFactory, UserFactory
+
+    url = reverse("projects:portfolio")
+    sign_in(client, bob)
+    assert "Member enquiries pilot" in client.get(url).content.decode()
+    assert count_queries(client, url, cold=False)[0] <= 3  # the body came from the cache
+    # A Board member who works for a prospective partner, someone with no organisation, the public.
+    outsiders = [
+        UserFactory(organisation=OrganisationFactory(membership_status=MembershipStatus.PROSPECTIVE)),
+        UserFactory(organisation=None),
+    ]
+    for outsider in outsiders:
+        sign_in(client, outsider)
+        response = client.get(url)
+        assert response.status_code == 404 and "Member enquiries pilot" not in response.content.decode()
+    client.logout()
+    assert "Member enquiries pilot" not in client.get(url).content.decode()
+    # Bob's organisation stops being a partner: the portfolio kept for partners is no longer his.
+    with django_capture_on_commit_callbacks(execute=True):
+        harlow.membership_status = MembershipStatus.FORMER
+        harlow.save(update_fields=["membership_status"])
+    sign_in(client, bob)
+    response = client.get(url)
+    assert response.status_code == 404 and "Member enquiries pilot" not in response.content.decode()
+
+
+def test_the_kept_portfolio_follows_changes_and_the_day(
+    client, project, partners_only_project, alice, carol, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from strategy import delivery
+
+    url = reverse("projects:portfolio")
+    sign_in(client, carol)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        partners_only_project.title = "Resident enquiries pilot"
+        delivery.save_project(project=partners_only_project, by=alice)
+    page = client.get(url).content.decode()
+    assert "Resident enquiries pilot" in page and "Member enquiries pilot" not in page
+    # RAG over time ends with this month: next month's page is not this month's kept one.
+    today = timezone.localdate()
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    assert f"{next_month:%b %Y}" not in client.get(url).content.decode()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: next_month)
+    assert f"{next_month:%b %Y}" in client.get(url).content.decode()
