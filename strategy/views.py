@@ -22,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
 from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
@@ -42,6 +43,7 @@ from strategy.permissions import (
     get_public_endorsement,
     get_strategy,
     get_version_for_user,
+    get_versions_for_user,
     is_partner,
     is_programme_manager,
     represented_organisation_ids,
@@ -112,24 +114,27 @@ def version_document(request, label):
 
 @public_page("strategy", "partners")
 def diff(request, old, new):
-    before = get_version_for_user(request.user, old)
-    after = get_version_for_user(request.user, new)
-    changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
-    changed = [c for c in changes if c.change != "unchanged"]
-    for number, change in enumerate(changed, start=1):
-        change.anchor = f"section-{number}"
-    visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
-    return render(
+    before, after = get_versions_for_user(request.user, old, new)
+    # The version statuses the viewer may see decide both the pickers and which pairs exist at all.
+    statuses = version_statuses_for(request.user)
+
+    def build() -> dict:
+        changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
+        changed = [c for c in changes if c.change != "unchanged"]
+        for number, change in enumerate(changed, start=1):
+            change.anchor = f"section-{number}"
+        visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
+        return {"before": before, "after": after, "changes": changes, "changed": changed, "versions": visible}
+
+    body = caching.fragment(
         request,
-        "strategy/diff.html",
-        {
-            "before": before,
-            "after": after,
-            "changes": changes,
-            "changed": changed,
-            "versions": visible,
-        },
+        "strategy-diff",
+        (before.pk, after.pk, sorted(statuses)),
+        ["strategy"],
+        "strategy/_diff_body.html",
+        build,
     )
+    return render(request, "strategy/diff.html", {"before": before, "after": after, "body": body})
 
 
 def diff_choose(request):

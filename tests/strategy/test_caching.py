@@ -133,3 +133,38 @@ def test_the_kept_portfolio_follows_changes_and_the_day(
     assert f"{next_month:%b %Y}" not in client.get(url).content.decode()
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: next_month)
     assert f"{next_month:%b %Y}" in client.get(url).content.decode()
+
+
+# --- A comparison of two versions (one fragment per pair and the versions the viewer may see) ---
+
+
+def test_a_kept_comparison_never_shows_another_audience_its_versions(
+    client, v1, alice, bob, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        v1_1 = services.create_version(strategy=v1.strategy, label="1.1", text=TEXT_1_1, by=alice)
+        services.publish_version(version=v1_1, by=alice)
+        v1_2 = services.create_version(strategy=v1.strategy, label="1.2", text=TEXT_1_1 + "\nMore.", by=alice)
+        services.start_consultation(version=v1_2, by=alice)
+        services.create_version(strategy=v1.strategy, label="1.3", text=TEXT_1_1 + "\nDraft.", by=alice)
+    url = reverse("strategy:diff", kwargs={"old": "1.0", "new": "1.1"})
+    viewers = {"public": None, "outsider": UserFactory(organisation=None), "bob": bob, "alice": alice}
+
+    def pickers_seen() -> dict[str, set[str]]:
+        seen = {}
+        for name, user in viewers.items():
+            client.logout()
+            if user is not None:
+                sign_in(client, user)
+            first, second = (client.get(url).content.decode() for _ in range(2))  # cold, then kept
+            seen[name] = {label for label in ("1.2", "1.3") if f'<option value="{label}"' in first}
+            assert seen[name] == {label for label in ("1.2", "1.3") if f'<option value="{label}"' in second}, name
+        return seen
+
+    assert pickers_seen() == {"public": set(), "outsider": set(), "bob": {"1.2"}, "alice": {"1.2", "1.3"}}
+    # The consultation version becomes final: everyone may compare with it at once; the draft stays hers.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_version(version=v1_2, by=alice)
+    assert pickers_seen() == {"public": {"1.2"}, "outsider": {"1.2"}, "bob": {"1.2"}, "alice": {"1.2", "1.3"}}
