@@ -168,3 +168,47 @@ def test_a_kept_comparison_never_shows_another_audience_its_versions(
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_version(version=v1_2, by=alice)
     assert pickers_seen() == {"public": {"1.2"}, "outsider": {"1.2"}, "bob": {"1.2"}, "alice": {"1.2", "1.3"}}
+
+
+# --- A partner's endorsement page (one fragment for everyone who records for the partner) -------
+
+EVIDENCE_NOTE = "As programme manager recording for a partner"
+
+
+def test_a_kept_endorsement_page_reaches_only_those_who_record_for_the_partner(
+    client, routes, v1, alice, bob, carol, broxbourne, django_capture_on_commit_callbacks
+):
+    url = reverse("strategy:partner", kwargs={"slug": broxbourne.slug})
+    sign_in(client, carol)  # holds Broxbourne's Board seat
+    for _ in range(2):  # cold, then kept
+        page = client.get(url).content.decode()
+        assert "Overview and Scrutiny Committee" in page and EVIDENCE_NOTE not in page
+    # Bob works for Harlow: the kept page is not his to read.
+    sign_in(client, bob)
+    response = client.get(url)
+    assert response.status_code == 404 and "Overview and Scrutiny Committee" not in response.content.decode()
+    # The programme manager, recording for a partner she does not work for, is told to give evidence.
+    sign_in(client, alice)
+    assert EVIDENCE_NOTE in client.get(url).content.decode()
+    sign_in(client, carol)
+    assert EVIDENCE_NOTE not in client.get(url).content.decode()
+    # A decision recorded shows at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        endorse(broxbourne, v1, carol, resolution="Broxbourne endorses the strategy.")
+    assert "Broxbourne endorses the strategy." in client.get(url).content.decode()
+
+
+def test_a_rejected_endorsement_form_is_never_kept_for_anyone_else(client, routes, v1, alice, carol, broxbourne):
+    url = reverse("strategy:partner", kwargs={"slug": broxbourne.slug})
+    sign_in(client, carol)
+    client.get(url)
+    response = client.post(
+        url,
+        {"version": v1.pk, "status": "endorsed", "resolution": "Carol's unsaved words", "evidence_url": "not a link"},
+    )
+    assert response.status_code == 200 and "Carol&#x27;s unsaved words" in response.content.decode()
+    assert "Error:" in response.content.decode()
+    for viewer in (carol, alice):
+        sign_in(client, viewer)
+        page = client.get(url).content.decode()
+        assert "unsaved words" not in page and "Error:" not in page
