@@ -309,17 +309,24 @@ def roadmap_pdf(request, year):
 
 @login_required
 def idea_list(request):
-    if not is_partner(request.user):
+    partner_view = is_partner(request.user)
+    if not partner_view:
         raise Http404
-    return render(
+    # The ranking is the same for every partner; the buttons (propose, set the weights) are the viewer's.
+    ranking = caching.fragment(
         request,
-        "strategy/ideas/list.html",
-        {
+        "idea-ranking",
+        (partner_view,),
+        ["strategy", "partners"],  # ideas, scores and weights; the proposers' organisations' names
+        "strategy/ideas/_ranked.html",
+        lambda: {
             "ranked": delivery.ranked_ideas(Idea.objects.select_related("organisation")),
             "criteria": CRITERIA,
             "weights": CriteriaWeights.current().as_dict(),
-            "is_pm": is_programme_manager(request.user),
         },
+    )
+    return render(
+        request, "strategy/ideas/list.html", {"ranking": ranking, "is_pm": is_programme_manager(request.user)}
     )
 
 

@@ -212,3 +212,35 @@ def test_a_rejected_endorsement_form_is_never_kept_for_anyone_else(client, route
         sign_in(client, viewer)
         page = client.get(url).content.decode()
         assert "unsaved words" not in page and "Error:" not in page
+
+
+# --- The ranked ideas (one fragment for every partner; the buttons are the viewer's) ------------
+
+
+def test_the_kept_idea_ranking_reaches_partners_only_and_follows_every_score(
+    client, alice, bob, django_capture_on_commit_callbacks
+):
+    from strategy import delivery
+    from strategy.models import CRITERIA_NAMES
+    from tests.factories import UserFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = delivery.propose_idea(
+            title="Smart bins", problem="Overflowing bins.", beneficiaries="Residents", sponsor="Harlow", by=bob
+        )
+    url = reverse("projects:ideas")
+    sign_in(client, bob)
+    for _ in range(2):  # cold, then kept
+        page = client.get(url).content.decode()
+        assert "Smart bins" in page and "0 scorers" in page and "Set the weights" not in page
+    sign_in(client, alice)
+    assert "Set the weights" in client.get(url).content.decode()
+    sign_in(client, bob)
+    assert "Set the weights" not in client.get(url).content.decode()
+    sign_in(client, UserFactory(organisation=None))
+    response = client.get(url)
+    assert response.status_code == 404 and "Smart bins" not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery.score_idea(idea=idea, by=alice, marks=dict.fromkeys(CRITERIA_NAMES, 4))
+    sign_in(client, bob)
+    assert "1 scorer<" in client.get(url).content.decode()
