@@ -1,6 +1,7 @@
 """Form plumbing shared by every app: GOV.UK Frontend classes on widgets and error messages
 linked to their fields, so that any form rendered with components/field.html is accessible."""
 
+import html
 from datetime import date, datetime
 
 from django import forms
@@ -10,7 +11,6 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 WIDGET_CLASSES = {
@@ -59,35 +59,40 @@ class Select(forms.Select):
             options = self.choices.options_html(
                 lambda: self._options_html(self.optgroups(name, self.format_value(value), final_attrs))
             )
-            return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
-        context = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(context["attrs"]), self._options_html(context["optgroups"])
-        )
+        else:
+            context = self.get_context(name, value, attrs)["widget"]
+            final_attrs, options = context["attrs"], self._options_html(context["optgroups"])
+        return mark_safe(f'<select name="{_escape(name)}"{flatatt(final_attrs)}>{options}</select>')  # noqa: S308 - every part escaped
 
     @staticmethod
     def _options_html(optgroups) -> str:
+        # Plain str.join and html.escape (what Django's escape does, without its lazy-string
+        # wrappers): a list of a thousand people or decisions is rendered on busy pages.
         def options(group_options):
-            return format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        "" if o["value"] is None else str(o["value"]),
-                        mark_safe(" selected") if o["selected"] else "",
-                        o["label"],
-                    )
-                    for o in group_options
-                ),
+            return "".join(
+                f'<option value="{_escape("" if o["value"] is None else o["value"])}"'
+                f"{' selected' if o['selected'] else ''}>{_escape(o['label'])}</option>"
+                for o in group_options
             )
 
-        parts = [
-            format_html('<optgroup label="{}">{}</optgroup>', group, options(group_options))
+        return "".join(
+            f'<optgroup label="{_escape(group)}">{options(group_options)}</optgroup>'
             if group
             else options(group_options)
             for group, group_options, _index in optgroups
-        ]
-        return format_html_join("", "{}", ((part,) for part in parts))
+        )
+
+
+def _escape(value) -> str:
+    """conditional_escape without the lazy-string machinery: safe strings stay as they are."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+class SelectMultiple(Select, forms.SelectMultiple):
+    """The same joined-strings select, choosing several (every decision, on the project planning
+    page). Named SelectMultiple so it keeps the class Django's own widget gets."""
 
 
 class SharedChoices(BaseChoiceIterator):

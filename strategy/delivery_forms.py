@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from diz_portal.forms import DateInput, Form, ModelForm
+from diz_portal.forms import DateInput, Form, ModelForm, Select, SelectMultiple
 from partners.models import Organisation, User
 from strategy.forms import aim_choices
 from strategy.models import (
@@ -50,13 +50,15 @@ class WorkstreamForm(ModelForm):
 
 
 class ProjectForm(ModelForm):
-    lead_person = PersonChoiceField(queryset=User.objects.none(), required=False)
+    # Every organisation, person and decision is listed: joined as strings (diz_portal.forms.Select),
+    # not rendered one template per option, which was most of the planning page's time.
+    lead_person = PersonChoiceField(queryset=User.objects.none(), required=False, widget=Select)
     approved_by = forms.TypedMultipleChoiceField(
         coerce=int,
         required=False,
         label="Decisions that approved it",
         help_text="Hold Ctrl (or Cmd) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SelectMultiple(attrs={"size": 6}),
     )
     move_milestones = forms.BooleanField(
         label="Move milestones that fall outside new dates to the nearest new date", required=False
@@ -80,6 +82,8 @@ class ProjectForm(ModelForm):
             "visibility",
         ]
         widgets = {
+            "workstream": Select,
+            "lead_organisation": Select,
             "start_date": DateInput,
             "end_date": DateInput,
             "stage": forms.RadioSelect,
@@ -93,6 +97,10 @@ class ProjectForm(ModelForm):
         # model's own message beside the field rather than "not one of the choices".
         self.fields["lead_organisation"].queryset = Organisation.objects.filter(is_archived=False)
         self.fields["lead_person"].queryset = people()
+        # The lists are the same for every visit until an organisation or a person changes; the
+        # querysets above still decide what a submitted choice may be.
+        cache_choices(self.fields["lead_organisation"], "strategy-organisation-choices", ["partners"])
+        cache_choices(self.fields["lead_person"], "strategy-person-choices", ["partners"])
         self.fields["stage"].choices = Stage.choices
         self.fields["rag"].choices = Rag.choices
         self.fields["approved_by"].choices = decision_choices()
@@ -103,6 +111,16 @@ class ProjectForm(ModelForm):
         from meetings.models import Decision
 
         return list(Decision.objects.filter(pk__in=self.cleaned_data["approved_by"]))
+
+
+def cache_choices(field: forms.ModelChoiceField, name: str, topics: list[str]) -> None:
+    """Show a model choice field's options from the cache (kept until the topics change) instead of
+    reading and labelling every row on each visit. Validation still asks the field's queryset."""
+    from diz_portal import caching
+
+    field.choices = caching.cached_value(
+        name, topics, lambda: [(getattr(value, "value", value), str(label)) for value, label in field.choices]
+    )
 
 
 def decision_choices() -> list[tuple[int, str]]:

@@ -198,27 +198,37 @@ def risk_edit(request, slug, pk=None):
 
 @login_required
 def portfolio(request):
-    if not is_partner(request.user):
+    partner_view = is_partner(request.user)
+    if not partner_view:
         raise Http404
-    projects = projects_for(request.user)
-    rows = delivery.portfolio(projects.order_by("workstream__aim", "title"))
-    by_stage = delivery.counts_by(rows, "stage", delivery.STAGE_ORDER, Stage)
-    by_rag = delivery.counts_by(rows, "rag", delivery.RAG_ORDER, Rag)
-    over_time = delivery.rag_over_time(projects)
-    return render(
-        request,
-        "strategy/projects/portfolio.html",
-        {
+    today = timezone.localdate()
+
+    def build() -> dict:
+        projects = projects_for(request.user)
+        rows = delivery.portfolio(projects.order_by("workstream__aim", "title"))
+        by_stage = delivery.counts_by(rows, "stage", delivery.STAGE_ORDER, Stage)
+        by_rag = delivery.counts_by(rows, "rag", delivery.RAG_ORDER, Rag)
+        over_time = delivery.rag_over_time(projects, today=today)
+        return {
             "rows": rows,
-            "by_stage": by_stage,
-            "by_rag": by_rag,
             "stage_bars": bars(by_stage),
             "rag_bars": bars(by_rag),
             "over_time": over_time,
             "time_bars": stacked_bars(over_time),
             "risks": delivery.top_risks(projects),
-        },
+        }
+
+    # Everything on the page is decided by the audience (partners see every project, the public
+    # none) and the day (RAG over time ends this month); organisations' names are "partners".
+    body = caching.fragment(
+        request,
+        "portfolio",
+        (partner_view, today.isoformat()),
+        ["strategy", "partners"],
+        "strategy/projects/_portfolio_body.html",
+        build,
     )
+    return render(request, "strategy/projects/portfolio.html", {"body": body})
 
 
 CHART_WIDTH = 400  # SVG units for the longest bar
@@ -299,17 +309,24 @@ def roadmap_pdf(request, year):
 
 @login_required
 def idea_list(request):
-    if not is_partner(request.user):
+    partner_view = is_partner(request.user)
+    if not partner_view:
         raise Http404
-    return render(
+    # The ranking is the same for every partner; the buttons (propose, set the weights) are the viewer's.
+    ranking = caching.fragment(
         request,
-        "strategy/ideas/list.html",
-        {
+        "idea-ranking",
+        (partner_view,),
+        ["strategy", "partners"],  # ideas, scores and weights; the proposers' organisations' names
+        "strategy/ideas/_ranked.html",
+        lambda: {
             "ranked": delivery.ranked_ideas(Idea.objects.select_related("organisation")),
             "criteria": CRITERIA,
             "weights": CriteriaWeights.current().as_dict(),
-            "is_pm": is_programme_manager(request.user),
         },
+    )
+    return render(
+        request, "strategy/ideas/list.html", {"ranking": ranking, "is_pm": is_programme_manager(request.user)}
     )
 
 

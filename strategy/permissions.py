@@ -81,6 +81,16 @@ def get_version_for_user(user, label: str) -> StrategyVersion:
     return get_object_or_404(versions_for(user, strategy).select_related("strategy"), label=label)
 
 
+def get_versions_for_user(user, *labels: str) -> list[StrategyVersion]:
+    """The versions named, in the order named, in one query: 404 unless the viewer may see every one
+    of them (a comparison of two versions)."""
+    strategy = get_strategy(user)
+    found = {v.label: v for v in versions_for(user, strategy).select_related("strategy").filter(label__in=labels)}
+    if any(label not in found for label in labels):
+        raise Http404
+    return [found[label] for label in labels]
+
+
 def get_version_for_management(user, pk: int) -> StrategyVersion:
     if not can_manage_strategy(user):
         raise Http404

@@ -22,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from diz_portal import caching
 from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error
 from diz_portal.models import DocumentStatus, GeneratedDocument
@@ -42,6 +43,7 @@ from strategy.permissions import (
     get_public_endorsement,
     get_strategy,
     get_version_for_user,
+    get_versions_for_user,
     is_partner,
     is_programme_manager,
     represented_organisation_ids,
@@ -112,24 +114,27 @@ def version_document(request, label):
 
 @public_page("strategy", "partners")
 def diff(request, old, new):
-    before = get_version_for_user(request.user, old)
-    after = get_version_for_user(request.user, new)
-    changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
-    changed = [c for c in changes if c.change != "unchanged"]
-    for number, change in enumerate(changed, start=1):
-        change.anchor = f"section-{number}"
-    visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
-    return render(
+    before, after = get_versions_for_user(request.user, old, new)
+    # The version statuses the viewer may see decide both the pickers and which pairs exist at all.
+    statuses = version_statuses_for(request.user)
+
+    def build() -> dict:
+        changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
+        changed = [c for c in changes if c.change != "unchanged"]
+        for number, change in enumerate(changed, start=1):
+            change.anchor = f"section-{number}"
+        visible = sorted(versions_for(request.user, before.strategy), key=lambda v: v.sort_key)
+        return {"before": before, "after": after, "changes": changes, "changed": changed, "versions": visible}
+
+    body = caching.fragment(
         request,
-        "strategy/diff.html",
-        {
-            "before": before,
-            "after": after,
-            "changes": changes,
-            "changed": changed,
-            "versions": visible,
-        },
+        "strategy-diff",
+        (before.pk, after.pk, sorted(statuses)),
+        ["strategy"],
+        "strategy/_diff_body.html",
+        build,
     )
+    return render(request, "strategy/diff.html", {"before": before, "after": after, "body": body})
 
 
 def diff_choose(request):
@@ -155,66 +160,87 @@ def evidence(request, pk):
 @login_required
 def partner(request, slug):
     organisation = get_organisation_for_recording(request.user, slug)
-    strategy = get_strategy(request.user)
-    state = services.adoption(strategy)
-    versions = [v for v in reversed(state.versions) if v.status in ENDORSABLE_VERSION_STATUSES]
-    standing = state.standing_of(organisation.pk)
-    row = standing.endorsement if standing else None
-    chosen = row.version if row and row.version.can_be_endorsed else state.current
-    initial = {"version": chosen.pk if chosen else None}
-    if row is not None:
-        initial |= {
-            field: getattr(row, field)
-            for field in ("status", "deciding_body", "scheduled_for", "decision_date", "resolution", "amendments")
-        }
-        initial["evidence_url"] = row.evidence_url
-    form = EndorsementForm(request.POST or None, request.FILES or None, versions=versions, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_endorsement(
-                organisation=organisation,
-                version=data["version"],
-                by=request.user,
-                status=data["status"],
-                deciding_body=data["deciding_body"],
-                scheduled_for=data["scheduled_for"],
-                decision_date=data["decision_date"],
-                resolution=data["resolution"],
-                amendments=data["amendments"],
-                evidence_url=data["evidence_url"],
-                evidence_file=data["evidence_file"],
-            )
-        except PermissionDenied as error:
-            raise Http404 from error
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"{organisation.name}'s endorsement is recorded.")
-            return redirect("strategy:partner", slug=organisation.slug)
-    rows = sorted(state.rows.get(organisation.pk, []), key=lambda e: e.version.sort_key, reverse=True)
-    history = (
-        Endorsement.history.filter(organisation_id=organisation.pk)
-        .select_related("history_user", "version")
-        .order_by("-history_date")[:50]
-    )
-    kits = documents.kit_documents(row) if row else []
-    return render(
-        request,
-        "strategy/partner.html",
-        {
+    # Everyone who records for the organisation (its officers, its representatives, the programme
+    # manager) sees the same page; only the programme manager recording for a partner she does not
+    # work for is told to give evidence, and "date passed" changes with the day.
+    pm_for_another = is_programme_manager(request.user) and request.user.organisation_id != organisation.pk
+    today = timezone.localdate()
+
+    def context(data=None, files=None) -> dict:
+        strategy = get_strategy(request.user)
+        state = services.adoption(strategy)
+        versions = [v for v in reversed(state.versions) if v.status in ENDORSABLE_VERSION_STATUSES]
+        standing = state.standing_of(organisation.pk)
+        row = standing.endorsement if standing else None
+        chosen = row.version if row and row.version.can_be_endorsed else state.current
+        initial = {"version": chosen.pk if chosen else None}
+        if row is not None:
+            initial |= {
+                field: getattr(row, field)
+                for field in ("status", "deciding_body", "scheduled_for", "decision_date", "resolution", "amendments")
+            }
+            initial["evidence_url"] = row.evidence_url
+        kits = documents.kit_documents(row) if row else []
+        pending = any(k.status in {DocumentStatus.QUEUED, DocumentStatus.BUILDING} for k in kits)
+        return {
             "organisation": organisation,
             "strategy": strategy,
             "state": state,
-            "standing": standing,
             "row": row,
-            "rows": rows,
-            "form": form,
-            "history": history,
+            "rows": sorted(state.rows.get(organisation.pk, []), key=lambda e: e.version.sort_key, reverse=True),
+            "form": EndorsementForm(data, files, versions=versions, initial=initial),
+            "history": Endorsement.history.filter(organisation_id=organisation.pk)
+            .select_related("history_user", "version")
+            .order_by("-history_date")[:50],
             "kits": kits,
-            "kits_pending": any(k.status in {DocumentStatus.QUEUED, DocumentStatus.BUILDING} for k in kits),
+            "kits_pending": pending,
+            "keep": not pending,  # a kit still building changes without a save the cache hears of
             "kit_names": documents.KIT_NAMES,
-        },
+            "pm_for_another": pm_for_another,
+        }
+
+    form = None
+    if request.method == "POST":
+        built = context(request.POST, request.FILES)
+        form = built["form"]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_endorsement(
+                    organisation=organisation,
+                    version=data["version"],
+                    by=request.user,
+                    status=data["status"],
+                    deciding_body=data["deciding_body"],
+                    scheduled_for=data["scheduled_for"],
+                    decision_date=data["decision_date"],
+                    resolution=data["resolution"],
+                    amendments=data["amendments"],
+                    evidence_url=data["evidence_url"],
+                    evidence_file=data["evidence_file"],
+                )
+            except PermissionDenied as error:
+                raise Http404 from error
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"{organisation.name}'s endorsement is recorded.")
+                return redirect("strategy:partner", slug=organisation.slug)
+    # The page with its form as the organisation's record fills it is shared; a form carrying the
+    # viewer's rejected input is theirs alone (share=False).
+    body = caching.fragment(
+        request,
+        "strategy-partner",
+        (organisation.pk, pm_for_another, today.isoformat()),
+        ["strategy", "partners", "documents"],
+        "strategy/_partner_body.html",
+        (lambda: built) if form is not None else context,
+        share=form is None,
+    )
+    return render(
+        request,
+        "strategy/partner.html",
+        {"organisation": organisation, "body": body, "has_errors": bool(form is not None and form.errors)},
     )
 
 
