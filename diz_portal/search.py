@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
@@ -229,6 +230,44 @@ def _vector(kind: Kind) -> SearchVector:
     return SearchVector(kind.title, weight="A", config=CONFIG) + SearchVector(kind.text, weight="B", config=CONFIG)
 
 
+CANDIDATES = 200  # per kind, the best-ranked matches checked against the viewer's rules first
+
+
+def _candidates(query: str) -> dict[str, list[tuple[int, float]]]:
+    """Every match in the index, ranked, by kind: one query for the whole search, so a kind with
+    no match costs nothing more and the others are checked only for their best matches."""
+    search = SearchQuery(query, search_type="websearch", config=CONFIG)
+    found: dict[str, list[tuple[int, float]]] = {}
+    best_first = [F("r").desc(), F("object_id").desc()]
+    rows = (
+        SearchEntry.objects.filter(vector=search)
+        .annotate(r=SearchRank(F("vector"), search))
+        # One more than is checked, to know whether there are more.
+        .annotate(n=Window(RowNumber(), partition_by=[F("kind")], order_by=best_first))
+        .filter(n__lte=CANDIDATES + 1)
+        .order_by(*best_first)
+        .values_list("kind", "object_id", "r")
+    )
+    for kind, object_id, rank in rows:
+        found.setdefault(kind, []).append((object_id, rank))
+    return found
+
+
+def _match_candidates(qs: QuerySet, kind: Kind, query: str, candidates: list[tuple[int, float]]) -> list:
+    """The best-ranked matches the viewer may read: the first CANDIDATES checked by the kind's
+    rules; only if too few of them pass and there are more does the kind search on its own."""
+    ranks = dict(candidates[:CANDIDATES])
+    allowed = set(qs.filter(pk__in=list(ranks)).values_list("pk", flat=True))
+    if len(allowed) < PER_KIND and len(candidates) > CANDIDATES:
+        return _match_postgres(qs, kind, query)
+    best = [pk for pk, _rank in candidates[:CANDIDATES] if pk in allowed][:PER_KIND]  # already best first
+    records = list(qs.filter(pk__in=best))
+    for record in records:
+        record.search_rank = ranks[record.pk]
+    records.sort(key=lambda r: (-r.search_rank, -r.pk))
+    return records
+
+
 def _match_postgres(qs: QuerySet, kind: Kind, query: str) -> list:
     """Match and rank in the index (GIN), then keep what the viewer's queryset allows."""
     search = SearchQuery(query, search_type="websearch", config=CONFIG)
@@ -336,13 +375,17 @@ def search(query: str, user) -> list[dict]:
     if not terms:
         return []
     signed_in = bool(getattr(user, "is_authenticated", False))
+    postgres = connection.vendor == "postgresql"
+    candidates = _candidates(query) if postgres else {}
     groups = []
     for kind in KINDS:
         if kind.signed_in_only and not signed_in:
             continue
+        if postgres and kind.key not in candidates:
+            continue
         qs = kind.queryset(user)
         records = (
-            _match_postgres(qs, kind, query) if connection.vendor == "postgresql" else _match_simple(qs, kind, terms)
+            _match_candidates(qs, kind, query, candidates[kind.key]) if postgres else _match_simple(qs, kind, terms)
         )
         results = []
         for record in records:

@@ -221,3 +221,18 @@ def test_the_index_follows_edits_and_deletions_and_rebuilds_after_bulk_writes(db
     assert "news" not in kinds(search.search("fibre", AnonymousUser()))  # no signal for bulk writes
     search.rebuild_index()
     assert kinds(search.search("fibre", AnonymousUser()))["news"] == ["Bulk fibre"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_when_the_best_matches_are_not_the_viewers_the_rest_are_still_searched(world, role, monkeypatch):
+    """Each kind checks its best-ranked matches against the viewer's rules first; when fewer pass
+    than a page of results and there are more matches, it searches the kind on its own. With a
+    tiny first batch, every audience must still get the same results as with a large one."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if role == "anonymous" else world["users"][role]
+    everything = kinds(search.search("fibre", user))
+    monkeypatch.setattr(search, "CANDIDATES", 1)
+    assert kinds(search.search("fibre", user)) == everything
+    monkeypatch.setattr(search, "PER_KIND", 1)
+    assert kinds(search.search("fibre", user)) == {key: titles[:1] for key, titles in everything.items()}
