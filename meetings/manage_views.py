@@ -890,31 +890,30 @@ def _declaration_form(seats, attendances, items, data=None) -> OralDeclarationFo
     )
 
 
+def _minutes_items(meeting: Meeting) -> list:
+    return list(
+        meeting.items.select_related("minute", "presenter", "presenter_organisation").order_by("number", "suffix")
+    )
+
+
 @programme_manager_required
 def minutes(request, pk):
     """Write the minutes item by item (a minute, decisions, actions, interests declared at the
     meeting); once they are approved, the page is read-only and takes errata instead."""
     meeting = get_meeting_for_management(request.user, pk)
-    minutes_url = reverse("manage_meetings:minutes", kwargs={"pk": meeting.pk})
-    items = list(
-        meeting.items.select_related("minute", "presenter", "presenter_organisation").order_by("number", "suffix")
-    )
-    locked = meeting.minutes_locked
     if meeting.minutes_approved_at_meeting_id:  # named on the page: one query, not one per attribute
         meeting.minutes_approved_at_meeting = Meeting.objects.with_body().get(pk=meeting.minutes_approved_at_meeting_id)
+    if request.method != "POST":
+        return _minutes_page(request, meeting)
+    minutes_url = reverse("manage_meetings:minutes", kwargs={"pk": meeting.pk})
+    items = _minutes_items(meeting)
+    locked = meeting.minutes_locked
     seats, _colleagues = services.people_of(meeting) if not locked else ([], {})
-    owner_choices = ActionForm.owner_options([] if locked else _owners_of(meeting, seats))
-    what = request.POST.get("what", "") if request.method == "POST" else ""
+    what = request.POST.get("what", "")
     erratum_form = ErratumForm(request.POST if what == "erratum" else None)
-    attendances = list(meeting.attendances.select_related("person", "deputy"))
-    declaration_form = (
-        None
-        if locked
-        else _declaration_form(seats, attendances, items, request.POST if what == "declaration" else None)
-    )
     bound_form, bound_item = None, None
 
-    if request.method == "POST" and locked:
+    if locked:
         if what != "erratum":
             messages.error(request, "These minutes are approved and locked: record an erratum instead.")
             return redirect(f"{minutes_url}#errata")
@@ -928,10 +927,11 @@ def minutes(request, pk):
                 return redirect(f"{minutes_url}#errata")
         bound_form = erratum_form
     elif what == "declaration":
-        bound_form = declaration_form
+        attendances = list(meeting.attendances.select_related("person", "deputy"))
+        bound_form = _declaration_form(seats, attendances, items, request.POST)
         bound_item = next((i for i in items if i.standing_kind == StandingKind.DECLARATIONS), None)
-        if declaration_form.is_valid():
-            data = declaration_form.cleaned_data
+        if bound_form.is_valid():
+            data = bound_form.cleaned_data
             item = next(i for i in items if i.pk == data["item_declared"])
             item.meeting = meeting
             try:
@@ -939,14 +939,15 @@ def minutes(request, pk):
                     item=item, person=data["person"], interest=data["interest"], recorded_by=request.user
                 )
             except ValidationError as error:
-                apply_validation_error(declaration_form, error)
+                apply_validation_error(bound_form, error)
             else:
                 messages.success(request, f"{data['person'].name}'s interest in item {item.label} is recorded.")
                 return redirect(f"{minutes_url}#item-{bound_item.pk if bound_item else item.pk}")
-    elif request.method == "POST":
+    else:
         bound_item = next((i for i in items if str(i.pk) == request.POST.get("item", "")), None)
         if bound_item is None or what not in {"minute", "decision", "action"}:
             raise Http404
+        owner_choices = ActionForm.owner_options(_owners_of(meeting, seats))
         bound_form = _item_forms(bound_item, owner_choices, request.POST, what)[what]
         if bound_form.is_valid():
             try:
@@ -956,36 +957,71 @@ def minutes(request, pk):
             else:
                 messages.success(request, message)
                 return redirect(f"{minutes_url}#item-{bound_item.pk}")
+    return _minutes_page(request, meeting, what=what, bound_item=bound_item, bound_form=bound_form)
 
-    def forms_for(item):
+
+def _minutes_page(request, meeting: Meeting, *, what="", bound_item=None, bound_form=None):
+    """The minutes page. Its items, with every form, are the programme manager's alike until the
+    meeting or its people change (a fragment: unpickling it costs a fraction of building fifteen
+    items' forms and owner lists); a form carrying rejected input is rendered for this request."""
+    locked = meeting.minutes_locked
+    today = timezone.localdate()
+
+    def build() -> dict:
+        items = _minutes_items(meeting)
+        seats, _colleagues = services.people_of(meeting) if not locked else ([], {})
+        owner_choices = ActionForm.owner_options([] if locked else _owners_of(meeting, seats))
+        attendances = list(meeting.attendances.select_related("person", "deputy"))
         if locked:
-            return {"forms": {}, "open_form": ""}
-        forms = _item_forms(item, owner_choices)
-        if item == bound_item and what != "declaration":  # the form that was sent, with its errors
-            forms[what] = bound_form
-        return {"forms": forms, "open_form": what if item == bound_item else ""}
+            declaration_form = None
+        elif what == "declaration":
+            declaration_form = bound_form
+        else:
+            declaration_form = _declaration_form(seats, attendances, items)
 
-    sections = _minutes_sections(meeting, items, forms_for)
+        def forms_for(item):
+            if locked:
+                return {"forms": {}, "open_form": ""}
+            forms = _item_forms(item, owner_choices)
+            if bound_item is not None and item.pk == bound_item.pk and what != "declaration":
+                forms[what] = bound_form  # the form that was sent, with its errors
+            return {"forms": forms, "open_form": what if bound_item is not None and item.pk == bound_item.pk else ""}
+
+        return {
+            "meeting": meeting,
+            "sections": _minutes_sections(meeting, items, forms_for),
+            "locked": locked,
+            "previous": _previous_meeting(meeting),
+            "earlier_actions": list(open_actions_before(meeting, None)),
+            "declaration_form": declaration_form,
+            "attended": services.attended(meeting, attendances),
+            "attendance_recorded": any(a.present is not None for a in attendances),
+            "today": today,
+            "minutes_kind": StandingKind.MINUTES,
+            "actions_kind": StandingKind.ACTIONS,
+            "declarations_kind": StandingKind.DECLARATIONS,
+        }
+
+    sections_html = caching.fragment(
+        request,
+        "minutes-sections",
+        (meeting.pk, "manager", today),
+        ["meetings", "partners"],
+        "meetings/manage/_minutes_sections.html",
+        build,
+        share=bound_form is None or what == "erratum",
+    )
     return render(
         request,
         "meetings/manage/minutes.html",
         {
             "meeting": meeting,
-            "sections": sections,
+            "sections_html": sections_html,
             "locked": locked,
             "anything_written": meeting.minutes_status != MinutesStatus.NONE,
-            "previous": _previous_meeting(meeting),
-            "earlier_actions": list(open_actions_before(meeting, None)),
             "errata": list(meeting.errata.select_related("recorded_by")) if locked else [],
-            "erratum_form": erratum_form,
-            "declaration_form": declaration_form,
-            "attended": services.attended(meeting, attendances),
-            "attendance_recorded": any(a.present is not None for a in attendances),
+            "erratum_form": bound_form if what == "erratum" else ErratumForm(),
             "form": bound_form,  # for the error summary
-            "today": timezone.localdate(),
-            "minutes_kind": StandingKind.MINUTES,
-            "actions_kind": StandingKind.ACTIONS,
-            "declarations_kind": StandingKind.DECLARATIONS,
             "tab": "minutes",
         },
     )

@@ -599,6 +599,23 @@ def test_an_action_needs_an_owner_and_a_due_date_and_keeps_what_was_typed(pm_cli
     assert (action.owner, action.due_on, action.item) == (bob, date(2030, 2, 1), business[0])  # anyone active
 
 
+def test_a_rejected_form_stays_with_its_request_and_the_kept_page_follows_each_change(pm_client, meeting, business):
+    """The items and their forms are kept between visits (a fragment): what one request typed and
+    had refused is never shown to the next, and every record written shows at once."""
+    minutes_url = url("minutes", pk=meeting.pk)
+    pm_client.get(minutes_url)
+    pm_client.get(minutes_url)  # kept
+    refused = minutes_post(pm_client, meeting, business[0], "action", description="Typed then refused")
+    assert "Typed then refused</textarea>" in page_text(refused)
+    again = page_text(pm_client.get(minutes_url))
+    assert "Typed then refused" not in again and "govuk-error-message" not in again
+    minutes_post(pm_client, meeting, business[1], "decision", text="The skills plan is noted.")
+    assert "The skills plan is noted." in page_text(pm_client.get(minutes_url))
+    business[1].title = "Skills plan, renamed"
+    business[1].save()
+    assert "Skills plan, renamed" in page_text(pm_client.get(minutes_url))
+
+
 def test_members_declarations_are_listed_under_their_item(pm_client, meeting, business, carol):
     services.declare_interest(item=business[0], person=carol, interest="My council is bidding (pecuniary).")
     html = page_text(pm_client.get(url("minutes", pk=meeting.pk)))
