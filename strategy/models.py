@@ -56,8 +56,11 @@ class Strategy(models.Model):
 
     @classmethod
     def current(cls) -> Strategy | None:
-        """The partnership's strategy (the portal serves one partnership, with one strategy)."""
-        return cls.objects.order_by("pk").first()
+        """The partnership's strategy (the portal serves one partnership, with one strategy); read
+        by every strategy page, so kept in the cache until a strategy record changes."""
+        from diz_portal.caching import cached_value
+
+        return cached_value("strategy", ["strategy"], lambda: cls.objects.order_by("pk").first())
 
 
 class VersionStatus(models.TextChoices):

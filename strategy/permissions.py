@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from diz_portal import caching
 from partners.models import Membership, Organisation
 from partners.permissions import is_partner_officer, is_programme_manager
 from strategy.models import (
@@ -81,11 +82,24 @@ def get_version_for_user(user, label: str) -> StrategyVersion:
     return get_object_or_404(versions_for(user, strategy).select_related("strategy"), label=label)
 
 
+def versions_key(user, *labels: str):
+    """What decides which of the named versions the viewer finds: the statuses they may see."""
+    return ("strategy-versions", tuple(sorted(version_statuses_for(user))), labels)
+
+
 def get_versions_for_user(user, *labels: str) -> list[StrategyVersion]:
-    """The versions named, in the order named, in one query: 404 unless the viewer may see every one
-    of them (a comparison of two versions)."""
-    strategy = get_strategy(user)
-    found = {v.label: v for v in versions_for(user, strategy).select_related("strategy").filter(label__in=labels)}
+    """The versions named, in the order named: 404 unless the viewer may see every one of them (a
+    comparison of two versions). Kept in the cache, by the statuses the viewer may see, until a
+    strategy record changes."""
+
+    def load() -> dict:
+        strategy = Strategy.current()
+        if strategy is None:
+            return {}
+        versions = StrategyVersion.objects.filter(strategy=strategy, status__in=version_statuses_for(user))
+        return {v.label: v for v in versions.select_related("strategy").filter(label__in=labels)}
+
+    found = caching.cached_value(versions_key(user, *labels), ["strategy"], load)
     if any(label not in found for label in labels):
         raise Http404
     return [found[label] for label in labels]

@@ -49,6 +49,7 @@ from strategy.permissions import (
     represented_organisation_ids,
     version_statuses_for,
     versions_for,
+    versions_key,
 )
 
 PUBLIC = set(PUBLIC_VERSION_STATUSES)
@@ -114,9 +115,17 @@ def version_document(request, label):
 
 @public_page("strategy", "partners")
 def diff(request, old, new):
-    before, after = get_versions_for_user(request.user, old, new)
     # The version statuses the viewer may see decide both the pickers and which pairs exist at all.
     statuses = version_statuses_for(request.user)
+    audience = (old, new, sorted(statuses))
+    # The two versions and the comparison, in one round trip.
+    caching.prefetch(
+        [
+            (caching.value_key(versions_key(request.user, old, new)), ["strategy"]),
+            (caching.fragment_key("strategy-diff", audience), ["strategy"]),
+        ]
+    )
+    before, after = get_versions_for_user(request.user, old, new)
 
     def build() -> dict:
         changes = services.compare_sections(list(before.sections.all()), list(after.sections.all()))
@@ -129,7 +138,7 @@ def diff(request, old, new):
     body = caching.fragment(
         request,
         "strategy-diff",
-        (before.pk, after.pk, sorted(statuses)),
+        audience,  # the labels name the versions of the one strategy
         ["strategy"],
         "strategy/_diff_body.html",
         build,
