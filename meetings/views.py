@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from diz_portal import caching
+from diz_portal import caching, structured_data
 from diz_portal.caching import public_page
 from diz_portal.forms import apply_validation_error, filter_query
+from diz_portal.templatetags import portal_tags
 from diz_portal.views import file_response as _file_response
 from meetings import documents, services
 from meetings.member_forms import (
@@ -86,7 +87,7 @@ from meetings.permissions import (
     open_actions_before,
     uploaded_by,
 )
-from partners.models import GoverningBody
+from partners.models import GoverningBody, Partnership
 from partners.permissions import is_programme_manager
 
 UPCOMING_LIMIT = 30
@@ -186,6 +187,7 @@ def agenda_for_audience(meeting: Meeting, audience: str, *, agenda_visible: bool
 
 # "strategy": an item about the strategy or a project shows its status (strategy_tags).
 MEETING_TOPICS = ("partners", "meetings", "strategy")
+MEETING_HEAD_TOPICS = ("meetings", "partners")
 DOCUMENT_TOPICS = ("meetings", "documents")
 
 
@@ -264,8 +266,16 @@ def _prefetch_meeting_page(request, meeting: Meeting, *, audience: str, is_manag
         return
     member = meeting.body_id in member_body_ids(user)
     today = timezone.localdate()
+    may_answer = member and services.may_still_answer(meeting, now=now)
+    late, open_ = meeting.papers_are_late(now), is_manager or not meeting.has_ended(now)
     agenda_visible = can_see_agenda(user, meeting)
+    invited_by_seat = bool(meeting.joining_link) and not meeting.is_cancelled and (member or is_manager)
     entries = [
+        (
+            caching.fragment_key("meeting-head", _head_key(meeting, invited_by_seat, member or is_manager)),
+            MEETING_HEAD_TOPICS,
+        ),
+        (caching.value_key(("meeting-json-ld", meeting.pk)), MEETING_HEAD_TOPICS),
         (caching.value_key(("presenters", meeting.pk)), ["meetings"]),
         (caching.fragment_key("documents", (meeting.pk, audience, is_manager)), DOCUMENT_TOPICS),
     ]
@@ -278,11 +288,36 @@ def _prefetch_meeting_page(request, meeting: Meeting, *, audience: str, is_manag
             (caching.value_key(("seat", meeting.pk, user.pk, today)), ["partners", "meetings"]),
             (caching.value_key(("register-due", user.pk, now.date())), ["meetings"]),
             (caching.value_key(("my-answer", meeting.pk, user.pk)), ["meetings", "partners"]),
-            # Who may come in their place (services.colleagues_of): a seat is usually held for
-            # the member's own organisation.
-            (caching.value_key(("colleagues", user.organisation_id)), ["partners"]),
+            # What is theirs above the agenda, for a member with a seat who presents nothing.
+            (
+                caching.fragment_key(
+                    "meeting-mine", _mine_key(meeting, user, may_answer, late, open_, True, False, now)
+                ),
+                ["meetings", "partners"],
+            ),
         ]
     caching.prefetch(entries)
+
+
+def _head_key(meeting, show_joining_link: bool, sees_draft_minutes: bool) -> tuple:
+    """The page's heading and facts differ only by whether the joining link and the draft
+    minutes' status are shown (to those invited, and to members and the programme manager)."""
+    return (meeting.pk, show_joining_link, sees_draft_minutes)
+
+
+def _meeting_json_ld(meeting) -> str:
+    """The meeting as a schema.org event, for a published agenda (the same for everyone)."""
+    if not meeting.is_published:
+        return ""
+    return caching.cached_value(
+        ("meeting-json-ld", meeting.pk),
+        MEETING_HEAD_TOPICS,
+        lambda: portal_tags.json_ld(structured_data.meeting_event(meeting, partnership=Partnership.current())),
+    )
+
+
+def _mine_key(meeting, user, can_respond, papers_late, papers_open, has_seat, presents, now) -> tuple:
+    return (meeting.pk, user.pk, can_respond, papers_late, papers_open, has_seat, presents, now.date())
 
 
 def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=None):
@@ -311,29 +346,66 @@ def _meeting_page(request, meeting: Meeting, *, response_form=None, declaration=
                 list(Declaration.objects.filter(meeting=meeting, person=user).select_related("item")),
             ),
         )
-        if response_form is None and can_respond:
+    papers_late, papers_open = meeting.papers_are_late(now), is_manager or not meeting.has_ended(now)
+    rejected = response_form is not None
+
+    def build_mine() -> dict:
+        form = response_form
+        if form is None and can_respond:
             initial = {"response": attendance.response, "deputy": attendance.deputy_id} if attendance else {}
-            response_form = ResponseForm(initial=initial, seat=seat, colleagues=services.colleagues_of(seat))
+            form = ResponseForm(initial=initial, seat=seat, colleagues=services.colleagues_of(seat))
+        return {
+            "meeting": meeting,
+            "presenting": presenting,
+            "papers_late": papers_late,
+            # After the meeting its papers are the programme manager's alone (permissions.may_change_papers).
+            "papers_open": papers_open,
+            "restricted": Visibility.RESTRICTED,
+            "seat": seat,
+            "attendance": attendance,
+            "can_respond": can_respond,
+            "response_form": form,
+            "register_due": register_due,
+        }
+
+    # What is the viewer's own above the agenda (the items they present, their answer and its
+    # form): kept for them, by what the moment decides (may they still answer, are papers late or
+    # closed), until the meeting or its people change; a rejected answer is rendered for its request.
+    mine_html = (
+        caching.fragment(
+            request,
+            "meeting-mine",
+            _mine_key(meeting, user, can_respond, papers_late, papers_open, bool(seat), bool(presenting), now),
+            ["meetings", "partners"],
+            "meetings/_meeting_mine.html",
+            build_mine,
+            share=not rejected,
+        )
+        if seat or presenting
+        else ""
+    )
     documents_html, documents_pending = _documents_html(request, meeting, audience=audience, is_manager=is_manager)
+    show_joining_link = can_see_joining_link(user, meeting, presenting=bool(presenting))
+    head_key = _head_key(meeting, show_joining_link, bool(seat) or is_manager)
     context = {
         "meeting": meeting,
-        "papers_late": meeting.papers_are_late(now),
-        "restricted": Visibility.RESTRICTED,
+        "head_html": caching.fragment(
+            request,
+            "meeting-head",
+            head_key,
+            MEETING_HEAD_TOPICS,
+            "meetings/_meeting_head.html",
+            lambda: {"meeting": meeting, "show_joining_link": head_key[1], "sees_draft_minutes": head_key[2]},
+        ),
+        "json_ld_html": _meeting_json_ld(meeting),
+        "mine_html": mine_html,
         "agenda_html": _agenda_html(
             request, meeting, audience=audience, is_manager=is_manager, has_seat=bool(seat), declaration=declaration
         ),
         "documents_html": documents_html,
         "is_manager": is_manager,
-        "show_joining_link": can_see_joining_link(user, meeting, presenting=bool(presenting)),
-        "presenting": presenting,
-        # After the meeting its papers are the programme manager's alone (permissions.may_change_papers).
-        "papers_open": is_manager or not meeting.has_ended(now),
         "seat": seat,
-        "attendance": attendance,
         "declarations": declarations,
-        "can_respond": can_respond,
-        "response_form": response_form,
-        "register_due": register_due,
         # The form whose input was rejected, for the error summary at the top of the page.
         "error_form": next((f for f in (response_form, declaration and declaration[1]) if f and f.errors), None),
     }

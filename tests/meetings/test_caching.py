@@ -162,3 +162,29 @@ def test_pages_are_served_while_the_cache_is_down(viewers, published):
     caching._down_until = 0.0
     assert seen_by(viewers, published.get_absolute_url()) == EXPECTED
     assert caching._down_until > 0
+
+
+def test_the_joining_link_reaches_only_those_invited_whatever_was_cached_first(viewers, published, items, alice, bob):
+    """The meeting's heading and facts are shared by everyone with the same answer to "invited?";
+    the link is for the programme manager, the body's members and the presenters of its items."""
+    link = "https://meet.example.org/board-secret-room"
+    services.change_meeting(meeting=published, by=alice, mode="hybrid", joining_link=link)
+    url = published.get_absolute_url()
+
+    def who_sees_it():
+        seen = set()
+        for name, client in viewers.items():
+            first, second = _read(client, url), _read(client, url)
+            assert (link in first) == (link in second), name
+            if link in first:
+                seen.add(name)
+        return seen
+
+    assert who_sees_it() == {"carol", "alice"}
+    # Bob comes to present an item: he is invited now, and only he of those outside the Board.
+    services.change_item(
+        item=items["public"],
+        by=alice,
+        **{name: getattr(items["public"], name) for name in services.ITEM_FIELDS} | {"presenter": bob},
+    )
+    assert who_sees_it() == {"carol", "alice", "bob"}
