@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from diz_portal.forms import DateInput, Form
+from diz_portal.forms import Select as FastSelect
 from partners.models import Organisation, Partnership
 from strategy.models import EndorsementStatus, Section, StrategyVersion, VersionStatus
 
@@ -145,7 +146,10 @@ class AnswerAmendmentForm(Form):
 
 
 class AddPartnerForm(Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), empty_label="Choose a partner")
+    # Every listed organisation not yet in the process: joined as strings, not a template per option.
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), empty_label="Choose a partner", widget=FastSelect
+    )
     deciding_body = forms.CharField(max_length=200, help_text="For example Cabinet, Trust Board or Corporation.")
 
     def __init__(self, *args, organisations, **kwargs):
