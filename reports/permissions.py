@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from diz_portal import caching
 from diz_portal.models import DocumentStatus, GeneratedDocument
 from meetings.permissions import member_body_ids
 from partners.models import GoverningBody
@@ -27,9 +28,18 @@ def may_see_reports_of(user, body_id: int) -> bool:
     return is_programme_manager(user) or body_id in member_body_ids(user)
 
 
+BODY_TOPICS = ["partners"]
+
+
+def body_key(slug: str) -> tuple:
+    return ("body-by-slug", slug)
+
+
 def get_body_for_reports(user, slug: str) -> GoverningBody:
-    body = get_object_or_404(GoverningBody, slug=slug)
-    if not may_see_reports_of(user, body.pk):
+    """The body (kept in the cache until a partner record changes), if the viewer sits on it or
+    manages the partnership."""
+    body = caching.cached_value(body_key(slug), BODY_TOPICS, lambda: GoverningBody.objects.filter(slug=slug).first())
+    if body is None or not may_see_reports_of(user, body.pk):
         raise Http404
     return body
 

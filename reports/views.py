@@ -23,6 +23,8 @@ from reports import periods, registers, services
 from reports.forms import ReportRequestForm
 from reports.models import Report
 from reports.permissions import (
+    BODY_TOPICS,
+    body_key,
     get_body_for_reports,
     get_report_document_for_download,
     get_report_for_user,
@@ -52,11 +54,20 @@ def _reports_html(request, body) -> str:
     return caching.fragment(
         request,
         "reports-of",
-        (body.pk, is_programme_manager(request.user)),
-        ["reports", "documents"],
+        _reports_key(body.slug, request.user),
+        REPORTS_TOPICS,
         "reports/_reports.html",
         lambda: _reports_of(body),
     )
+
+
+# Keyed by the body's address (so it can be fetched with the body); "partners": a body's slug.
+REPORTS_TOPICS = ["reports", "documents", "partners"]
+FORM_TOPICS = ["meetings", "partners"]
+
+
+def _reports_key(slug: str, user) -> tuple:
+    return (slug, is_programme_manager(user))
 
 
 def _form_html(request, form) -> str:
@@ -67,7 +78,7 @@ def _form_html(request, form) -> str:
         request,
         "report-form",
         timezone.localdate(),
-        ["meetings", "partners"],
+        FORM_TOPICS,
         "reports/_request_form.html",
         lambda: {"form": form or ReportRequestForm()},
         share=form is None,
@@ -97,6 +108,14 @@ def _reports_of(body) -> dict:
 
 @login_required
 def body_reports(request, slug):
+    # The body and both parts of the page, in one round trip.
+    caching.prefetch(
+        [
+            (caching.value_key(body_key(slug)), BODY_TOPICS),
+            (caching.fragment_key("reports-of", _reports_key(slug, request.user)), REPORTS_TOPICS),
+            (caching.fragment_key("report-form", timezone.localdate()), FORM_TOPICS),
+        ]
+    )
     body = get_body_for_reports(request.user, slug)
     form = ReportRequestForm(request.POST) if request.method == "POST" else None
     if form is not None and form.is_valid():
