@@ -242,6 +242,7 @@ def test_signing_in_as_the_programme_manager_asks_for_the_code(client, alice):
     code = format_hotp_value(hotp_value(ALICE_TOTP_SECRET, int(time.time()) // 30))
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
+    assert response["Location"] == reverse("manage:index")  # her day starts from what needs her
     assert client.get(reverse("manage:index")).status_code == 200
 
 
