@@ -123,7 +123,8 @@ def submit_form_with(page, field_name: str):
 
 def login(page, live_server, email: str, password: str = PASSWORD, totp_secret: str | None = None):
     """Sign in through the real allauth pages: the email and password form, then (for someone with
-    an authenticator app) the code. Ends on the page allauth sends them to (the dashboard)."""
+    an authenticator app) the code. Ends on the page allauth sends them to: their dashboard, or,
+    for the programme manager who gave her code, what needs attention (/manage/)."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
@@ -134,7 +135,7 @@ def login(page, live_server, email: str, password: str = PASSWORD, totp_secret: 
         )
         page.locator("input[name=code]").fill(totp_code(totp_secret))
         submit_form_with(page, "code")
-    if page.url != f"{live_server.url}/dashboard/":
+    if page.url not in (f"{live_server.url}/dashboard/", f"{live_server.url}/manage/"):
         problem = page.locator(".govuk-error-summary, .govuk-error-message").all_inner_texts()
         raise AssertionError(f"sign-in as {email} did not finish: on {page.url}, {problem}")
     return page

@@ -92,7 +92,7 @@ def test_the_programme_manager_signs_in_with_a_code_and_adds_an_organisation(pag
     assert page.locator("header a[href='/accounts/login/']").count() == 1  # not signed in yet
     page.locator("input[name=code]").fill(totp_code(ALICE_TOTP_SECRET))
     submit_form_with(page, "code")
-    assert page.url == f"{live_server.url}/dashboard/"
+    assert page.url == f"{live_server.url}/manage/"  # her day starts from what needs attention
 
     with page.expect_navigation():
         page.locator("header nav a[href='/manage/']").click()
