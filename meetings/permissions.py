@@ -44,9 +44,7 @@ def member_body_ids(user) -> set[int]:
         cached = user._diz_member_body_ids = caching.cached_value(
             ("member-bodies", user.pk, timezone.localdate()),
             ["partners"],
-            lambda: set(
-                Membership.objects.current().filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
-            ),
+            lambda: set(Membership.objects.held_by(user).values_list("body_id", flat=True)),
         )
     return cached
 

@@ -30,26 +30,16 @@ def load_viewer(user_id):
 
 
 def _load(user_id, today):
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     from partners.models import Membership
-    from partners.permissions import MANAGE_PERMISSION
+    from partners.permissions import has_manage_permission
 
     user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
     if user is None:
         return None
-    app_label, codename = MANAGE_PERMISSION.split(".")
     # What partners.permissions.holds_manager_role and meetings.permissions.member_body_ids would
     # ask, answered now so that they need not ask (they read these attributes first).
-    user._diz_holds_pm_role = user.is_superuser or (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
-    user._diz_member_body_ids = set(
-        Membership.objects.current(today).filter(Q(person=user) | Q(deputy=user)).values_list("body_id", flat=True)
-    )
+    user._diz_holds_pm_role = user.is_superuser or has_manage_permission(user)
+    user._diz_member_body_ids = set(Membership.objects.held_by(user, today).values_list("body_id", flat=True))
     return user
 
 

@@ -358,6 +358,10 @@ class MembershipQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
+    def held_by(self, user, on: date | None = None):
+        """The seats `user` holds on the day, in person or as the member's deputy."""
+        return self.current(on).filter(Q(person=user) | Q(deputy=user))
+
     def with_people(self):
         return self.select_related("person", "organisation", "deputy", "body")
 

@@ -55,20 +55,21 @@ def _holds_manage_permission(user) -> bool:
     """What `user.has_perm(MANAGE_PERMISSION)` answers for an active user: one query instead of
     loading every permission the user and their groups hold (two on every page), and kept in the
     cache until a person, group or permission changes (`partners` topic, group changes included)."""
+    from diz_portal.caching import cached_value
+
+    return cached_value(("manager-role", user.pk), ["partners"], lambda: has_manage_permission(user))
+
+
+def has_manage_permission(user) -> bool:
+    """The manage permission, given to the person or through a group: one query, uncached."""
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    from diz_portal.caching import cached_value
-
     app_label, codename = MANAGE_PERMISSION.split(".")
-    return cached_value(
-        ("manager-role", user.pk),
-        ["partners"],
-        lambda: (
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        ),
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
     )
 
 

@@ -11,7 +11,6 @@ authorises; whoever may not see a record gets the same 404 as for one that does 
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -52,7 +51,7 @@ def represented_organisation_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_diz_represented_org_ids", None)
     if cached is None:
-        seats = Membership.objects.current().filter(Q(person=user) | Q(deputy=user))
+        seats = Membership.objects.held_by(user)
         cached = set(seats.values_list("organisation_id", flat=True))
         if is_partner_officer(user):  # an active partner's officer; not an archived or former one's
             cached.add(user.organisation_id)
